@@ -1,0 +1,30 @@
+// The `fluke` command line: the user's door to the system. Subcommands are added as the parts they
+// drive land; `fluke --help` lists exactly what exists.
+import { argv, exit, stdout, stderr } from "node:process";
+
+const HELP = `fluke: the Fluke nested-process microkernel in TypeScript
+
+Usage:
+  fluke spec [--json]       list the kernel calls of the spec (name, chapter, provenance)
+  fluke --help              this text
+
+Not yet available (see the project's open issues): run, conform, trace, debug, checkpoint, restore, bench.
+`;
+
+const main = async (args: string[]): Promise<number> => {
+  const [cmd, ...rest] = args;
+  if (cmd === undefined || cmd === "--help" || cmd === "-h" || cmd === "help") {
+    stdout.write(HELP);
+    return 0;
+  }
+  if (cmd === "spec") {
+    const { KERNEL_CALLS } = await import("../spec/kernel-api/registry.js");
+    if (rest.includes("--json")) stdout.write(JSON.stringify(KERNEL_CALLS.map((c) => ({ name: c.name, chapter: c.chapter, provenance: c.provenance })), null, 2) + "\n");
+    else for (const c of KERNEL_CALLS) stdout.write(`${c.name.padEnd(48)} ${c.chapter.padEnd(8)} ${c.provenance}\n`);
+    return 0;
+  }
+  stderr.write(`fluke: unknown command '${cmd}'. Try 'fluke --help'.\n`);
+  return 2;
+};
+
+exit(await main(argv.slice(2)));

@@ -1,0 +1,168 @@
+/* Native oracle for the differential tester of impl/x86 (the TypeScript i386 CPU).
+ * Above: impl/x86/difftest/native.ts spawns this program and streams fixed-size case records
+ * to stdin; below: the host CPU, which runs each case's code in 32-bit compatibility mode by a far
+ * jump to a flat 32-bit code segment that this 64-bit process installs in its LDT (modify_ldt;
+ * selector 0x7), because this host kernel has the GDT's __USER32_CS selector 0x23 disabled. No system call is made
+ * from 32-bit mode: every case ends in a fault (normally the instruction fetch #PF at the end of the
+ * code page), which arrives as a signal whose ucontext holds the 32-bit state; the handler records
+ * it and siglongjmps back. Built by impl/x86/difftest/build.ts into impl/x86/difftest/build/.
+ *
+ * Memory layout (same in the emulator): data page 0x00a00000 (RW), stack page 0x00b00000 (RW),
+ * code page 0x00c00000 (RWX, code placed to end at 0x00c01000); every other page is unmapped.
+ * Record formats: see impl/x86/difftest/protocol.ts. */
+#define _GNU_SOURCE
+#include <asm/ldt.h>
+#include <setjmp.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/syscall.h>
+#include <sys/time.h>
+#include <ucontext.h>
+#include <unistd.h>
+
+#define DATA_PAGE 0x00a00000u
+#define STACK_PAGE 0x00b00000u
+#define CODE_PAGE 0x00c00000u
+#define WIN 256
+#define CODE32_SEL 0x7 /* LDT entry 0, TI=1, RPL 3 */
+#define MAX_CODE 64
+
+struct case_in {
+  uint32_t regs[8]; /* eax ecx edx ebx esp ebp esi edi */
+  uint32_t eflags;
+  uint32_t code_len;
+  uint8_t code[MAX_CODE];
+  uint8_t data[WIN];  /* at DATA_PAGE + 4096 - WIN */
+  uint8_t stack[WIN]; /* at STACK_PAGE + 4096 - WIN */
+};
+
+struct case_out {
+  uint32_t regs[8];
+  uint32_t eflags, eip, trapno, err, cr2, signo, dirty, pad;
+  uint8_t data[WIN];
+  uint8_t stack[WIN];
+};
+
+extern void enter32(const uint32_t *regs_and_flags);
+uint8_t farptr[6] __attribute__((aligned(8)));
+
+__asm__(
+    ".text\n"
+    ".globl enter32\n"
+    "enter32:\n"
+    "  mov $0x2b, %eax\n"
+    "  mov %eax, %ds\n"
+    "  mov %eax, %es\n"
+    "  pushq 32(%rdi)\n"
+    "  popfq\n"
+    "  mov 0(%rdi), %eax\n"
+    "  mov 4(%rdi), %ecx\n"
+    "  mov 8(%rdi), %edx\n"
+    "  mov 12(%rdi), %ebx\n"
+    "  mov 16(%rdi), %esp\n"
+    "  mov 20(%rdi), %ebp\n"
+    "  mov 24(%rdi), %esi\n"
+    "  mov 28(%rdi), %edi\n"
+    "  ljmpl *farptr(%rip)\n");
+
+static sigjmp_buf env;
+static struct case_out out;
+
+static void on_signal(int sig, siginfo_t *si, void *ucv) {
+  (void)si;
+  ucontext_t *uc = ucv;
+  greg_t *g = uc->uc_mcontext.gregs;
+  out.regs[0] = (uint32_t)g[REG_RAX];
+  out.regs[1] = (uint32_t)g[REG_RCX];
+  out.regs[2] = (uint32_t)g[REG_RDX];
+  out.regs[3] = (uint32_t)g[REG_RBX];
+  out.regs[4] = (uint32_t)g[REG_RSP];
+  out.regs[5] = (uint32_t)g[REG_RBP];
+  out.regs[6] = (uint32_t)g[REG_RSI];
+  out.regs[7] = (uint32_t)g[REG_RDI];
+  out.eflags = (uint32_t)g[REG_EFL];
+  out.eip = (uint32_t)g[REG_RIP];
+  out.trapno = (uint32_t)g[REG_TRAPNO];
+  out.err = (uint32_t)g[REG_ERR];
+  out.cr2 = (uint32_t)g[REG_CR2];
+  out.signo = (uint32_t)sig;
+  siglongjmp(env, 1);
+}
+
+static void map_fixed(uint32_t addr, int prot) {
+  void *p = mmap((void *)(uintptr_t)addr, 4096, prot, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
+  if (p != (void *)(uintptr_t)addr) { perror("mmap"); exit(2); }
+}
+
+static void install_ldt(void) {
+  struct user_desc d;
+  memset(&d, 0, sizeof d);
+  d.entry_number = 0;
+  d.limit = 0xfffff;
+  d.seg_32bit = 1;
+  d.contents = MODIFY_LDT_CONTENTS_CODE;
+  d.limit_in_pages = 1;
+  d.useable = 1;
+  if (syscall(SYS_modify_ldt, 1, &d, sizeof d) != 0) { perror("modify_ldt"); exit(2); }
+}
+
+static void install(void) {
+  static uint8_t altstack[65536];
+  stack_t ss = {.ss_sp = altstack, .ss_size = sizeof altstack, .ss_flags = 0};
+  sigaltstack(&ss, NULL);
+  struct sigaction sa;
+  memset(&sa, 0, sizeof sa);
+  sa.sa_sigaction = on_signal;
+  sa.sa_flags = SA_SIGINFO | SA_ONSTACK | SA_NODEFER;
+  sigemptyset(&sa.sa_mask);
+  int sigs[] = {SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGTRAP, SIGALRM};
+  for (unsigned i = 0; i < sizeof sigs / sizeof sigs[0]; i++) sigaction(sigs[i], &sa, NULL);
+}
+
+static int dirty_outside(uint8_t *page) {
+  for (int i = 0; i < 4096 - WIN; i++)
+    if (page[i]) { memset(page, 0, 4096 - WIN); return 1; }
+  return 0;
+}
+
+static void run_case(const struct case_in *c) {
+  uint8_t *code = (uint8_t *)(uintptr_t)CODE_PAGE;
+  uint8_t *data = (uint8_t *)(uintptr_t)DATA_PAGE;
+  uint8_t *stack = (uint8_t *)(uintptr_t)STACK_PAGE;
+  uint32_t len = c->code_len > MAX_CODE ? MAX_CODE : c->code_len;
+  memset(code, 0xf4, 4096 - len);
+  memcpy(code + 4096 - len, c->code, len);
+  memcpy(data + 4096 - WIN, c->data, WIN);
+  memcpy(stack + 4096 - WIN, c->stack, WIN);
+  uint32_t target = CODE_PAGE + 4096 - len;
+  memcpy(farptr, &target, 4);
+  farptr[4] = CODE32_SEL; farptr[5] = 0;
+  memset(&out, 0, sizeof out);
+  struct itimerval t = {{0, 0}, {0, 200000}};
+  setitimer(ITIMER_REAL, &t, NULL);
+  if (sigsetjmp(env, 1) == 0) enter32(c->regs);
+  struct itimerval z = {{0, 0}, {0, 0}};
+  setitimer(ITIMER_REAL, &z, NULL);
+  memcpy(out.data, data + 4096 - WIN, WIN);
+  memcpy(out.stack, stack + 4096 - WIN, WIN);
+  out.dirty = (uint32_t)(dirty_outside(data) | dirty_outside(stack) << 1);
+}
+
+int main(void) {
+  map_fixed(DATA_PAGE, PROT_READ | PROT_WRITE);
+  map_fixed(STACK_PAGE, PROT_READ | PROT_WRITE);
+  map_fixed(CODE_PAGE, PROT_READ | PROT_WRITE | PROT_EXEC);
+  install_ldt();
+  install();
+  static struct case_in c;
+  while (fread(&c, sizeof c, 1, stdin) == 1) {
+    run_case(&c);
+    if (fwrite(&out, sizeof out, 1, stdout) != 1) return 1;
+  }
+  fflush(stdout);
+  return 0;
+}
