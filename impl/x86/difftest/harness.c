@@ -1,17 +1,17 @@
-/* Native oracle for the differential tester of impl/x86 (the TypeScript i386 CPU).
- * Above: impl/x86/difftest/native.ts spawns this program and streams fixed-size case records
- * to stdin; below: the host CPU, which runs each case's code in 32-bit compatibility mode by a far
- * jump to a flat 32-bit code segment that this 64-bit process installs in its LDT (modify_ldt;
- * selector 0x7), because this host kernel has the GDT's __USER32_CS selector 0x23 disabled. No system call is made
- * from 32-bit mode: every case ends in a fault (normally the instruction fetch #PF at the end of the
- * code page), which arrives as a signal whose ucontext holds the 32-bit state; the handler records
- * it and siglongjmps back. Built by impl/x86/difftest/build.ts into impl/x86/difftest/build/.
+/* Oracle for the differential tester of impl/x86 (the TypeScript i386 CPU).
+ * Above: impl/x86/difftest/oracle.ts spawns this program and streams fixed-size case records to
+ * stdin. Below: an i386 executor. This is a static 32-bit Linux program; it runs under qemu-i386
+ * (second-best oracle) because this host cannot run 32-bit code natively: it has no ia32 exec
+ * support, and far jumps to a 32-bit code selector (GDT 0x23 or an LDT entry) raise #GP. On a host
+ * that can exec i386 ELF files it runs natively unchanged (the oracle script picks that mode).
+ * Each case's code ends in a fault (normally the instruction-fetch #PF at the end of the code
+ * page), which arrives as a signal whose ucontext holds the final state; the handler records it
+ * and siglongjmps back. Built by impl/x86/difftest/build.ts into impl/x86/difftest/build/.
  *
  * Memory layout (same in the emulator): data page 0x00a00000 (RW), stack page 0x00b00000 (RW),
- * code page 0x00c00000 (RWX, code placed to end at 0x00c01000); every other page is unmapped.
+ * code page 0x00c00000 (RWX, code placed to end at 0x00c01000); the pages around them unmapped.
  * Record formats: see impl/x86/difftest/protocol.ts. */
 #define _GNU_SOURCE
-#include <asm/ldt.h>
 #include <setjmp.h>
 #include <signal.h>
 #include <stdint.h>
@@ -19,7 +19,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
-#include <sys/syscall.h>
 #include <sys/time.h>
 #include <ucontext.h>
 #include <unistd.h>
@@ -28,7 +27,6 @@
 #define STACK_PAGE 0x00b00000u
 #define CODE_PAGE 0x00c00000u
 #define WIN 256
-#define CODE32_SEL 0x7 /* LDT entry 0, TI=1, RPL 3 */
 #define MAX_CODE 64
 
 struct case_in {
@@ -48,26 +46,24 @@ struct case_out {
 };
 
 extern void enter32(const uint32_t *regs_and_flags);
-uint8_t farptr[6] __attribute__((aligned(8)));
+uint32_t enter_target;
 
 __asm__(
     ".text\n"
     ".globl enter32\n"
     "enter32:\n"
-    "  mov $0x2b, %eax\n"
-    "  mov %eax, %ds\n"
-    "  mov %eax, %es\n"
-    "  pushq 32(%rdi)\n"
-    "  popfq\n"
-    "  mov 0(%rdi), %eax\n"
-    "  mov 4(%rdi), %ecx\n"
-    "  mov 8(%rdi), %edx\n"
-    "  mov 12(%rdi), %ebx\n"
-    "  mov 16(%rdi), %esp\n"
-    "  mov 20(%rdi), %ebp\n"
-    "  mov 24(%rdi), %esi\n"
-    "  mov 28(%rdi), %edi\n"
-    "  ljmpl *farptr(%rip)\n");
+    "  mov 4(%esp), %eax\n"
+    "  pushl 32(%eax)\n"
+    "  popfl\n"
+    "  mov 4(%eax), %ecx\n"
+    "  mov 8(%eax), %edx\n"
+    "  mov 12(%eax), %ebx\n"
+    "  mov 16(%eax), %esp\n"
+    "  mov 20(%eax), %ebp\n"
+    "  mov 24(%eax), %esi\n"
+    "  mov 28(%eax), %edi\n"
+    "  mov 0(%eax), %eax\n"
+    "  jmp *enter_target\n");
 
 static sigjmp_buf env;
 static struct case_out out;
@@ -76,38 +72,33 @@ static void on_signal(int sig, siginfo_t *si, void *ucv) {
   (void)si;
   ucontext_t *uc = ucv;
   greg_t *g = uc->uc_mcontext.gregs;
-  out.regs[0] = (uint32_t)g[REG_RAX];
-  out.regs[1] = (uint32_t)g[REG_RCX];
-  out.regs[2] = (uint32_t)g[REG_RDX];
-  out.regs[3] = (uint32_t)g[REG_RBX];
-  out.regs[4] = (uint32_t)g[REG_RSP];
-  out.regs[5] = (uint32_t)g[REG_RBP];
-  out.regs[6] = (uint32_t)g[REG_RSI];
-  out.regs[7] = (uint32_t)g[REG_RDI];
+  out.regs[0] = (uint32_t)g[REG_EAX];
+  out.regs[1] = (uint32_t)g[REG_ECX];
+  out.regs[2] = (uint32_t)g[REG_EDX];
+  out.regs[3] = (uint32_t)g[REG_EBX];
+  out.regs[4] = (uint32_t)g[REG_UESP];
+  out.regs[5] = (uint32_t)g[REG_EBP];
+  out.regs[6] = (uint32_t)g[REG_ESI];
+  out.regs[7] = (uint32_t)g[REG_EDI];
   out.eflags = (uint32_t)g[REG_EFL];
-  out.eip = (uint32_t)g[REG_RIP];
+  out.eip = (uint32_t)g[REG_EIP];
   out.trapno = (uint32_t)g[REG_TRAPNO];
   out.err = (uint32_t)g[REG_ERR];
-  out.cr2 = (uint32_t)g[REG_CR2];
+  out.cr2 = (uint32_t)uc->uc_mcontext.cr2;
   out.signo = (uint32_t)sig;
   siglongjmp(env, 1);
 }
 
 static void map_fixed(uint32_t addr, int prot) {
-  void *p = mmap((void *)(uintptr_t)addr, 4096, prot, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
+  void *p = mmap((void *)(uintptr_t)addr, 4096, prot, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0);
   if (p != (void *)(uintptr_t)addr) { perror("mmap"); exit(2); }
 }
 
-static void install_ldt(void) {
-  struct user_desc d;
-  memset(&d, 0, sizeof d);
-  d.entry_number = 0;
-  d.limit = 0xfffff;
-  d.seg_32bit = 1;
-  d.contents = MODIFY_LDT_CONTENTS_CODE;
-  d.limit_in_pages = 1;
-  d.useable = 1;
-  if (syscall(SYS_modify_ldt, 1, &d, sizeof d) != 0) { perror("modify_ldt"); exit(2); }
+static int page_is_free(uint32_t addr) {
+  void *p = mmap((void *)(uintptr_t)addr, 4096, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
+  if (p != (void *)(uintptr_t)addr) return 0;
+  munmap(p, 4096);
+  return 1;
 }
 
 static void install(void) {
@@ -138,11 +129,9 @@ static void run_case(const struct case_in *c) {
   memcpy(code + 4096 - len, c->code, len);
   memcpy(data + 4096 - WIN, c->data, WIN);
   memcpy(stack + 4096 - WIN, c->stack, WIN);
-  uint32_t target = CODE_PAGE + 4096 - len;
-  memcpy(farptr, &target, 4);
-  farptr[4] = CODE32_SEL; farptr[5] = 0;
+  enter_target = CODE_PAGE + 4096 - len;
   memset(&out, 0, sizeof out);
-  struct itimerval t = {{0, 0}, {0, 200000}};
+  struct itimerval t = {{0, 0}, {0, 500000}};
   setitimer(ITIMER_REAL, &t, NULL);
   if (sigsetjmp(env, 1) == 0) enter32(c->regs);
   struct itimerval z = {{0, 0}, {0, 0}};
@@ -153,10 +142,13 @@ static void run_case(const struct case_in *c) {
 }
 
 int main(void) {
+  /* the neighbours of the three pages must be unmapped: refuse to run if they are not */
+  uint32_t holes[] = {DATA_PAGE + 4096, STACK_PAGE + 4096, CODE_PAGE + 4096, CODE_PAGE - 4096};
+  for (unsigned i = 0; i < 4; i++)
+    if (!page_is_free(holes[i])) { fprintf(stderr, "page %#x is mapped\n", holes[i]); return 2; }
   map_fixed(DATA_PAGE, PROT_READ | PROT_WRITE);
   map_fixed(STACK_PAGE, PROT_READ | PROT_WRITE);
   map_fixed(CODE_PAGE, PROT_READ | PROT_WRITE | PROT_EXEC);
-  install_ldt();
   install();
   static struct case_in c;
   while (fread(&c, sizeof c, 1, stdin) == 1) {
