@@ -1,0 +1,172 @@
+// Relative address spaces of the concrete kernel, made fast: each task keeps its mappings sorted by
+// address, and a cache of flattened translations (virtual page -> physical frame + rights) computed by
+// following mapping -> region -> task chains to the root task. Every change to a region or mapping
+// invalidates exactly the tasks whose translations can pass through it (the tasks downstream of it),
+// and tells their listeners (the CPU's software TLB) to flush. Same rules as model/memory.ts, on real
+// memory. Above: the kernel's region/mapping/task calls and the fault path. Below: impl/kernel/physmem.ts.
+import {
+  FLUKE_MAX_CHAIN, FLUKE_PROT_ALL, FLUKE_VM_MIN, PAGE_SIZE,
+} from "../../spec/kernel-api/common.js";
+
+export interface VmTask {
+  readonly root: boolean;
+  /** Mappings whose task link is this task, sorted by start address, never overlapping. */
+  readonly mappings: VmMapping[];
+  /** Regions defined over this task (their mappings import from it). */
+  readonly regionsOver: Set<VmRegion>;
+  /** vpn -> pfn * 16 + rights. */
+  readonly cache: Map<number, number>;
+  /** Called when this task's translations are invalidated (flush the TLBs built from them). */
+  readonly listeners: Set<() => void>;
+}
+
+export interface VmRegion {
+  start: number;
+  size: number;
+  prot: number;
+  task: VmTask | null;
+  /** Mappings whose region link is this region. */
+  readonly mappings: Set<VmMapping>;
+}
+
+export interface VmMapping {
+  start: number;
+  size: number;
+  regionOff: number;
+  prot: number;
+  region: VmRegion | null;
+  task: VmTask | null;
+}
+
+export const newVmTask = (root = false): VmTask => ({ root, mappings: [], regionsOver: new Set(), cache: new Map(), listeners: new Set() });
+export const newVmRegion = (): VmRegion => ({ start: 0, size: 0, prot: 0, task: null, mappings: new Set() });
+export const newVmMapping = (): VmMapping => ({ start: 0, size: 0, regionOff: 0, prot: 0, region: null, task: null });
+
+/** A refused translation: the faulting address, and the region whose keeper hears of it (null: none). */
+export interface VmFault {
+  readonly addr: number;
+  readonly region: VmRegion | null;
+}
+
+/** Binary search for the mapping of `task` covering `va`. */
+export const findMapping = (task: VmTask, va: number): VmMapping | undefined => {
+  const ms = task.mappings;
+  let lo = 0, hi = ms.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    const m = ms[mid]!;
+    if (va < m.start) hi = mid - 1;
+    else if (va - m.start >= m.size) lo = mid + 1;
+    else return m;
+  }
+  return undefined;
+};
+
+/**
+ * Translate page-aligned address `va` of `task` needing rights `need`. Returns pfn * 16 + rights, or a
+ * VmFault. Successful translations are cached per task.
+ */
+export const translatePage = (task: VmTask, va: number, need: number, physPages: number): number | VmFault => {
+  const vpn = Math.floor(va / PAGE_SIZE);
+  const hit = task.cache.get(vpn);
+  if (hit !== undefined && (hit & need) === need) return hit;
+  const r = walk(task, vpn * PAGE_SIZE, need, physPages);
+  if (typeof r === "number") task.cache.set(vpn, r);
+  return r;
+};
+
+const walk = (task: VmTask, pageVa: number, need: number, physPages: number): number | VmFault => {
+  let prot = FLUKE_PROT_ALL;
+  let cur: VmTask = task;
+  let va = pageVa;
+  for (let depth = 0; depth <= FLUKE_MAX_CHAIN; depth++) {
+    if (cur.root) {
+      const pfn = (va - FLUKE_VM_MIN) / PAGE_SIZE;
+      if (pfn < 0 || pfn >= physPages) return { addr: pageVa, region: null };
+      return pfn * 16 + prot;
+    }
+    const m = findMapping(cur, va);
+    if (m === undefined || m.region === null) return { addr: pageVa, region: null };
+    const r = m.region;
+    const off = va - m.start + m.regionOff;
+    prot &= m.prot & r.prot;
+    if (off >= r.size || r.task === null || (prot & need) !== need) return { addr: pageVa, region: r };
+    va = r.start + off;
+    cur = r.task;
+  }
+  return { addr: pageVa, region: null };
+};
+
+/** Every task whose translations may pass through `task`'s address space (itself included). */
+const downstream = (task: VmTask, out: Set<VmTask>): void => {
+  if (out.has(task)) return;
+  out.add(task);
+  for (const r of task.regionsOver) for (const m of r.mappings) if (m.task !== null) downstream(m.task, out);
+};
+
+const flush = (tasks: Set<VmTask>): void => {
+  for (const t of tasks) {
+    t.cache.clear();
+    for (const l of t.listeners) l();
+  }
+};
+
+/** Invalidate everything derived from region `r` (call before and after changing it). */
+export const invalidateRegion = (r: VmRegion): void => {
+  const out = new Set<VmTask>();
+  for (const m of r.mappings) if (m.task !== null) downstream(m.task, out);
+  flush(out);
+};
+
+/** Invalidate everything derived from mapping `m`. */
+export const invalidateMapping = (m: VmMapping): void => {
+  if (m.task === null) return;
+  const out = new Set<VmTask>();
+  downstream(m.task, out);
+  flush(out);
+};
+
+/** Invalidate a task and everything downstream of it (task destroyed). */
+export const invalidateTask = (t: VmTask): void => {
+  const out = new Set<VmTask>();
+  downstream(t, out);
+  flush(out);
+};
+
+/** Does [start, start+size) overlap a mapping of `task` other than `except`? */
+export const overlapsMapping = (task: VmTask, start: number, size: number, except?: VmMapping): boolean =>
+  task.mappings.some((m) => m !== except && m.start < start + size && start < m.start + m.size);
+
+/** Link mapping `m` into its task's sorted list (its fields already set). */
+export const attachMapping = (m: VmMapping): void => {
+  if (m.task !== null) {
+    const ms = m.task.mappings;
+    let i = 0;
+    while (i < ms.length && ms[i]!.start < m.start) i++;
+    ms.splice(i, 0, m);
+  }
+  m.region?.mappings.add(m);
+  invalidateMapping(m);
+};
+
+/** Unlink mapping `m` from its task and region (before changing or destroying it). */
+export const detachMapping = (m: VmMapping): void => {
+  invalidateMapping(m);
+  if (m.task !== null) {
+    const i = m.task.mappings.indexOf(m);
+    if (i >= 0) m.task.mappings.splice(i, 1);
+  }
+  m.region?.mappings.delete(m);
+};
+
+/** Link region `r` to the task it is defined over (fields already set). */
+export const attachRegion = (r: VmRegion): void => {
+  r.task?.regionsOver.add(r);
+  invalidateRegion(r);
+};
+
+/** Unlink region `r` from its task (before changing or destroying it). */
+export const detachRegion = (r: VmRegion): void => {
+  invalidateRegion(r);
+  r.task?.regionsOver.delete(r);
+};
