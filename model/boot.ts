@@ -8,6 +8,8 @@ import type { ModelState, TaskObj, ThreadObj } from "./state.js";
 export interface BootOptions {
   /** Physical memory in pages (default 64). */
   readonly pages?: number;
+  /** Most objects the kernel can hold (creates beyond it return NO_MEMORY); default: no limit. */
+  readonly objectLimit?: number;
 }
 
 export const ROOT_TASK_VA = FLUKE_VM_MIN;
@@ -17,9 +19,10 @@ export const BOOT_THREAD_VA = FLUKE_VM_MIN + OBJECT_SIZE.thread;
 export const newThread = (oid: number, paddr: number, hash: number): ThreadObj => ({
   oid, paddr, hash, invalid: false, type: "thread",
   thread_va: 0, sched_val: 0, flags: 0,
-  regs: { eax: 0, ebx: 0, ecx: 0, edx: 0, esi: 0, edi: 0, ebp: 0, esp: 0, eip: 0, eflags: 0, min_msg: [0, 0] },
+  regs: { eax: 0, ebx: 0, ecx: 0, edx: 0, esi: 0, edi: 0, ebp: 0, esp: 0, eip: 0, eflags: 0, min_msg: [0, 0],
+    server_esp: 0, server_oneway_eip: 0, server_idempotent_eip: 0, server_reliable_eip: 0 },
   handlers: { trap: 0, interrupt: 0, client_alert: 0, server_alert: 0 },
-  saved: { eax: 0, ecx: 0, edx: 0, eip: 0, eflags: 0 },
+  saved: { eax: 0, ecx: 0, edx: 0, eip: 0, eflags: 0, pending: null },
   task: null, scheduler: null, waiting_for: null, client: null, server: null, ipc_flags: 0,
   pending: null, wait: null, ipc: emptyThreadIpc(), interrupt_pending: false, donor: null,
 });
@@ -39,5 +42,6 @@ export const boot = (opts: BootOptions = {}): ModelState => {
     rootTask: task.oid,
     rootThread: thread.oid,
     time: 0,
+    ...(opts.objectLimit === undefined ? {} : { objectLimit: opts.objectLimit }),
   };
 };

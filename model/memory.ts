@@ -1,9 +1,11 @@
 // Relative address spaces in the abstract model. A task's address becomes a physical address by
 // following the mapping that covers it to its region, and the region to the task it is defined over,
-// until the root task, whose addresses are physical memory (decision 9). Rights intersect along the way;
-// the first level that refuses the access names the region whose keeper hears of the fault. This file
-// also reads and writes physical memory. Above: model/objects.ts and the chapter handlers. Below:
-// model/state.ts.
+// until the root task, whose addresses are physical memory (decision 9). Rights intersect along the way.
+// Who hears of a refused access follows the published mapping overview: a refusal by the faulting
+// task's own mapping (or no mapping there at all) is the thread's own exception (region null); a refusal
+// at a higher level names the region through which the access entered that level, and its keeper hears
+// of it first. This file also reads and writes physical memory. Above: model/objects.ts, the chapter
+// handlers, model/harness.ts. Below: model/state.ts.
 import {
   FLUKE_MAX_CHAIN, FLUKE_PROT_ALL, FLUKE_PROT_CREATE_OB, FLUKE_PROT_EXEC, FLUKE_PROT_READ, FLUKE_PROT_WRITE,
   FLUKE_VM_MIN, PAGE_SIZE, type FaultKind,
@@ -26,34 +28,72 @@ export const mappingAt = (s: ModelState, task: Oid, va: number): MappingObj | un
   return undefined;
 };
 
+const taskOf = (s: ModelState, oid: Oid | null): TaskObj | undefined => {
+  const t = oid === null ? undefined : s.objects.get(oid);
+  return t?.type === "task" ? t : undefined;
+};
+
+const regionOf = (s: ModelState, oid: Oid | null): RegionObj | undefined => {
+  const r = oid === null ? undefined : s.objects.get(oid);
+  return r?.type === "region" ? r : undefined;
+};
+
 /**
- * Translate `va` in `task` for an access of kind `access`. Throws MemFault naming the first region that
- * refuses it (or null when no mapping covers the address).
+ * Walk the chain from (`task`, `va`) to physical memory. `need` is the right every level must grant
+ * (0: rights are not checked). Returns the physical address and the intersected rights, or the fault:
+ * `{ fault: region }` where region is the Oid whose keeper hears of it, or null for the thread itself.
+ */
+export const walk = (s: ModelState, task: Oid, va: number, need: number): Translation | { readonly fault: Oid | null } => {
+  let prot = FLUKE_PROT_ALL;
+  let cur = taskOf(s, task);
+  let above: Oid | null = null; // region through which the access entered `cur` (null at the caller's level)
+  for (let depth = 0; depth <= FLUKE_MAX_CHAIN && cur !== undefined; depth++) {
+    if (cur.root) {
+      const p = va - FLUKE_VM_MIN;
+      return p < 0 || p >= s.physBytes ? { fault: above } : { paddr: p, prot };
+    }
+    const m = mappingAt(s, cur.oid, va);
+    const r = m === undefined ? undefined : regionOf(s, m.region);
+    if (m === undefined || r === undefined || (m.prot & need) !== need) return { fault: above };
+    const off = va - m.start_va + m.region_off;
+    if ((r.prot & need) !== need || off >= r.size || taskOf(s, r.task) === undefined) return { fault: r.oid };
+    prot &= m.prot & r.prot;
+    va = (r.start_va + off) >>> 0;
+    cur = taskOf(s, r.task);
+    above = r.oid;
+  }
+  return { fault: cur === undefined ? above : null }; // decision 8: too long a chain is unmapped
+};
+
+/**
+ * Translate `va` in `task` for an access of kind `access`. Throws MemFault naming the region whose keeper
+ * hears of the refusal (null: the faulting thread's own exception path).
  */
 export const translate = (s: ModelState, task: Oid, va: number, access: FaultKind): Translation => {
-  const need = ACCESS_BIT[access];
-  const faultVa = va;
-  let prot = FLUKE_PROT_ALL;
-  let cur = task;
-  for (let depth = 0; depth <= FLUKE_MAX_CHAIN; depth++) {
-    const t = s.objects.get(cur) as TaskObj | undefined;
-    if (t === undefined || t.type !== "task") throw new MemFault(faultVa, access, null);
-    if (t.root) {
-      const p = va - FLUKE_VM_MIN;
-      if (p < 0 || p >= s.physBytes) throw new MemFault(faultVa, access, null);
-      return { paddr: p, prot };
-    }
-    const m = mappingAt(s, cur, va);
-    if (m === undefined) throw new MemFault(faultVa, access, null);
-    const r = m.region === null ? undefined : (s.objects.get(m.region) as RegionObj | undefined);
-    if (r === undefined || r.type !== "region") throw new MemFault(faultVa, access, null);
-    const off = va - m.start_va + m.region_off;
-    prot &= m.prot & r.prot;
-    if (off >= r.size || r.task === null || (prot & need) === 0) throw new MemFault(faultVa, access, r.oid);
-    va = r.start_va + off;
-    cur = r.task;
+  const r = walk(s, task, va, ACCESS_BIT[access]);
+  if ("fault" in r) throw new MemFault(va, access, r.fault);
+  return r;
+};
+
+/** Physical address of `va` in `task` ignoring rights (what the task's memory *is* there), or undefined. */
+export const resolve = (s: ModelState, task: Oid, va: number): PAddr | undefined => {
+  const r = walk(s, task, va, 0);
+  return "fault" in r ? undefined : r.paddr;
+};
+
+/**
+ * The lowest address >= `va` that `task` has something mapped at (its first level only), or Infinity.
+ * Lets a scan over a large range skip the holes of an address space.
+ */
+export const nextMapped = (s: ModelState, task: Oid, va: number): number => {
+  const t = taskOf(s, task);
+  if (t === undefined) return Infinity;
+  if (t.root) return va - FLUKE_VM_MIN < s.physBytes ? Math.max(va, FLUKE_VM_MIN) : Infinity;
+  let best = Infinity;
+  for (const o of s.objects.values()) {
+    if (o.type === "mapping" && o.task === task && o.size > 0 && o.start_va + o.size > va) best = Math.min(best, Math.max(va, o.start_va));
   }
-  throw new MemFault(faultVa, access, null);
+  return best;
 };
 
 /** Root-view address of a physical byte, and back. */
@@ -89,8 +129,8 @@ export const translateRange = (s: ModelState, task: Oid, va: number, len: number
   const out: PAddr[] = [];
   let i = 0;
   while (i < len) {
-    const a = va + i;
-    const t = translate(s, task, a >>> 0, access);
+    const a = (va + i) >>> 0;
+    const t = translate(s, task, a, access);
     const inPage = Math.min(len - i, PAGE_SIZE - (a % PAGE_SIZE));
     for (let k = 0; k < inPage; k++) out.push(t.paddr + k);
     i += inPage;

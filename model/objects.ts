@@ -72,6 +72,9 @@ export const chooseHash = (s: ModelState, requested: number | undefined): number
   return (Math.imul(s.nextHash, 0x9e3779b1) >>> 0) || 1;
 };
 
+/** True when the kernel has no room for another object: the create returns NO_MEMORY (ours). */
+export const noRoom = (s: ModelState): boolean => s.objectLimit !== undefined && s.objects.size >= s.objectLimit;
+
 /** Allocate an Oid and register a fully built object (perform phase of every create). */
 export const addObject = <O extends Obj>(s: ModelState, make: (oid: Oid) => O): O => {
   const o = make(s.nextOid++);

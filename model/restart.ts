@@ -25,7 +25,7 @@ export const resumePending = (ctx: Ctx, t: ThreadObj): void => {
   const sub: Ctx = { s: ctx.s, self: t, task: t.task ?? ctx.s.rootTask, completions: ctx.completions };
   try {
     const outcome = handler(sub, call.args);
-    if (outcome.kind === "blocked") t.pending = call;
+    if (outcome.kind === "blocked") t.pending ??= call; // keep a continuation the handler stored (model/cond.ts)
     else complete(ctx.s, ctx.completions, t, outcome);
   } catch (e) {
     if (!(e instanceof Insane) && !(e instanceof MemFault)) throw e;

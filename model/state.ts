@@ -32,9 +32,12 @@ interface ObjBase {
 export interface X86Regs {
   eax: Word; ebx: Word; ecx: Word; edx: Word; esi: Word; edi: Word; ebp: Word; esp: Word; eip: Word; eflags: Word;
   min_msg: [Word, Word];
+  /** Server-side entry state of the x86 part of fluke_thread_state (the server pset itself is ThreadIpc.serverPset). */
+  server_esp: Word; server_oneway_eip: Addr; server_idempotent_eip: Addr; server_reliable_eip: Addr;
 }
 export interface Handlers { trap: Addr; interrupt: Addr; client_alert: Addr; server_alert: Addr }
-export interface SavedState { eax: Word; ecx: Word; edx: Word; eip: Word; eflags: Word }
+/** What an exception dispatch saved; `pending` is the call it interrupted, re-issued on return (spec/kernel-api/thread.md). */
+export interface SavedState { eax: Word; ecx: Word; edx: Word; eip: Word; eflags: Word; pending: AbstractCall | null }
 
 /** What a blocked thread waits for. Each chapter's handlers own their own kinds. */
 export type WaitState =
@@ -146,6 +149,8 @@ export interface ModelState {
   readonly rootThread: Oid;
   /** Steps taken so far (virtual time of the model). */
   time: number;
+  /** Most objects the kernel can hold; a create beyond it returns NO_MEMORY (ours). Unset: no limit. */
+  readonly objectLimit?: number;
 }
 
 /** Result of one step of the model. */

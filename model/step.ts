@@ -8,12 +8,12 @@ import { CALLS_BY_NAME } from "../spec/kernel-api/registry.js";
 import { cloneState } from "./clone.js";
 import type { Ctx } from "./ctx.js";
 import { Insane, MemFault } from "./errors.js";
-import { deliverException } from "./exceptions.js";
+import { deliverException, settleAlerts } from "./exceptions.js";
 import { HANDLERS } from "./handlers.js";
 import { paddrOfRootVa } from "./memory.js";
 import { objectAtPhys } from "./objects.js";
 import { installHandlers } from "./restart.js";
-import { whyNotRunnable } from "./sched.js";
+import { settleDonations, whyNotRunnable } from "./sched.js";
 import type { AbstractCall, Completion, ModelState, Oid, StepResult, ThreadName, ThreadObj } from "./state.js";
 
 installHandlers(HANDLERS);
@@ -56,9 +56,13 @@ export const attempt = (s: ModelState, tid: Oid, call: AbstractCall): StepResult
   draft.time++;
   const ctx = makeCtx(draft, tid);
   try {
+    const before = ctx.self.pending;
     const outcome = handler(ctx, call.args);
-    if (outcome.kind === "blocked") ctx.self.pending = call;
+    // A blocking handler may store its own continuation in self.pending (model/cond.ts); else the call waits.
+    if (outcome.kind === "blocked") ctx.self.pending = ctx.self.pending === before ? call : ctx.self.pending;
     else if (ctx.self.wait === null) ctx.self.pending = null;
+    settleAlerts(draft, ctx.completions); // alerts posted during the step reach threads that can take them
+    settleDonations(draft, ctx.completions); // schedule donations end when their target stops using the time
     return { state: draft, outcome, completions: ctx.completions };
   } catch (e) {
     if (!(e instanceof Insane) && !(e instanceof MemFault)) throw e;
@@ -81,6 +85,8 @@ const raise = (s: ModelState, tid: Oid, call: AbstractCall, e: Insane | MemFault
     outcome = { kind: "fault", addr: e.addr >>> 0, access: e.access };
     deliverException(ctx, { kind: "fault", fault: e });
   }
+  settleAlerts(draft, ctx.completions);
+  settleDonations(draft, ctx.completions);
   return { state: draft, outcome, completions: ctx.completions };
 };
 

@@ -17,7 +17,7 @@ export const harness_mem_read = defineCall({
   out: z.object({ bytes: Bytes }),
   returns: ["SUCCESS"],
   insanities: [],
-  blocking: true,
+  blocking: false, // a refused access is a fault (the exception path), as for any call; it never waits
   restartable: true,
   thread: "current-only",
   provenance: "ours",
@@ -32,7 +32,7 @@ export const harness_mem_write = defineCall({
   out: z.object({}),
   returns: ["SUCCESS"],
   insanities: [],
-  blocking: true,
+  blocking: false, // a refused access is a fault (the exception path), as for any call; it never waits
   restartable: true,
   thread: "current-only",
   provenance: "ours",
