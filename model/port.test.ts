@@ -60,7 +60,7 @@ describe("fluke_port_destroy", () => {
     expect(rc(w.call(a!, "fluke_ipc_send", { destination: dest, ipc_params: P() }))).toBe("INVALID_DEST");
     expect(rc(w.call(a!, "fluke_ipc_client_connect_send", { destination: dest, ipc_params: P() }))).toBe("IPC_CONNECT_INVALID_DEST");
   });
-  it("raises NO_OBJECT, NOT_ALIGNED, NOT_PORT and INVALID_OBJECT", () => {
+  it("raises NO_OBJECT, NOT_ALIGNED and NOT_PORT, and destroys an invalid port (decision 3)", () => {
     const w = new World(0);
     w.port(0);
     w.pset(0);
@@ -68,7 +68,8 @@ describe("fluke_port_destroy", () => {
     expect(ins(w, "fluke_port_destroy", { port: PORT(0) + 4 })).toBe("INS:NOT_ALIGNED");
     expect(ins(w, "fluke_port_destroy", { port: PSET(0) })).toBe("INS:NOT_PORT");
     invalidate(w.d, PORT(0));
-    expect(ins(w, "fluke_port_destroy", { port: PORT(0) })).toBe("INS:INVALID_OBJECT");
+    expect(rc(w.d.call("fluke_port_destroy", { port: PORT(0) }))).toBe("SUCCESS");
+    expect(w.obj(PORT(0))).toBeUndefined();
   });
 });
 

@@ -8,7 +8,7 @@ import type { PortState } from "../spec/kernel-api/port.js";
 import { ok, type Ctx, type Handler } from "./ctx.js";
 import { failClient, meet } from "./ipc-deliver.js";
 import { firstClient, firstServer, isWaiting, threads } from "./ipc-wait.js";
-import { createObject, moveObject, referenceObject } from "./object-ops.js";
+import { createObject, lookupForDestroy, moveObject, referenceObject } from "./object-ops.js";
 import { deref, lookup } from "./objects.js";
 import { bindRef, optRef, refLinkOf } from "./ref-link.js";
 import type { Oid, PortObj } from "./state.js";
@@ -44,7 +44,7 @@ export const PORT_HANDLERS: Readonly<Record<string, Handler>> = {
   fluke_port_create_hash: (ctx, a: { new_port: number; hash: number }) => createObject(ctx, "port", a.new_port, a.hash, newPort),
 
   fluke_port_destroy: (ctx, a: { port: number }) => {
-    const p = lookup(ctx.s, ctx.task, a.port, "port");
+    const p = lookupForDestroy(ctx, a.port, "port");
     ctx.s.objects.delete(p.oid); // references to it now read as null (decision 6)
     failQueued(ctx, p.oid);
     return ok();

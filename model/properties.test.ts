@@ -11,6 +11,7 @@
 import fc from "fast-check";
 import { afterAll, describe, expect, it } from "vitest";
 import { Outcome } from "../spec/kernel-api/common.js";
+import { CALLS_BY_NAME } from "../spec/kernel-api/registry.js";
 import { type Actor, checkGrants, checkLinks, checkRefStep, checkSyncQueues } from "./invariants.js";
 import { rootVa } from "./memory.js";
 import { recordOutcome } from "./outcome-log.js";
@@ -79,6 +80,19 @@ const checkStep = (before: ModelState, after: ModelState, actors: Actor[], outco
   ...checkLinks(after), ...checkSyncQueues(after), ...checkGrants(after), ...checkRefStep(before, after, actors),
 ];
 
+/**
+ * A call's immediate outcome must be one its registry row lists: an insanity among its insanities, a
+ * return code among its returns. (Completions are not checked here: a blocked call may finish as its
+ * continuation, whose row differs.)
+ */
+const unlisted = (name: string, o: Outcome): string[] => {
+  const row = CALLS_BY_NAME.get(name);
+  if (row === undefined) return [`${name}: no registry row`];
+  if (o.kind === "insanity" && !row.insanities.includes(o.code)) return [`${name} raised ${o.code}, which its row does not list`];
+  if (o.kind === "return" && !row.returns.includes(o.rc)) return [`${name} returned ${o.rc}, which its row does not list`];
+  return [];
+};
+
 /** Run one random sequence from the start state (model/prop-gen.ts). */
 const run = (seq: readonly RandStep[]): RunResult => {
   let s = startState();
@@ -107,6 +121,7 @@ const run = (seq: readonly RandStep[]): RunResult => {
     const done = new Set(r.completions.map((c) => c.thread));
     const v = checkStep(s, r.state, actorsOf(s, r.state, caller, call, done), [r.outcome, ...r.completions.map((c) => c.outcome)]);
     violations.push(...v.map((x) => `after ${call.name} ${JSON.stringify(call.args)} by ${caller.oid}: ${x}`));
+    violations.push(...unlisted(call.name, r.outcome));
     recordOutcome(call.name, r.outcome);
     if (r.outcome.kind === "blocked" || r.outcome.kind === "fault") blockedIn.set(rootVa(caller.paddr), call.name);
     for (const c of r.completions) recordOutcome(blockedIn.get(c.thread) ?? "unknown", c.outcome);

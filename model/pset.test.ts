@@ -64,7 +64,17 @@ describe("fluke_pset_destroy", () => {
     w.attach(0, ps2);
     expect(out(w.done(s!))).toMatchObject({ words: [3, 4] });
   });
-  it("raises NO_OBJECT, NOT_ALIGNED, NOT_PSET and INVALID_OBJECT", () => onPset("fluke_pset_destroy"));
+  it("raises NO_OBJECT, NOT_ALIGNED and NOT_PSET, and destroys an invalid port set (decision 3)", () => {
+    const w = new World(0);
+    w.pset(0);
+    w.port(0);
+    expect(w.probe("fluke_pset_destroy", { pset: EMPTY })).toBe("INS:NO_OBJECT");
+    expect(w.probe("fluke_pset_destroy", { pset: PSET(0) + 4 })).toBe("INS:NOT_ALIGNED");
+    expect(w.probe("fluke_pset_destroy", { pset: PORT(0) })).toBe("INS:NOT_PSET");
+    invalidate(w.d, PSET(0));
+    expect(rc(w.d.call("fluke_pset_destroy", { pset: PSET(0) }))).toBe("SUCCESS");
+    expect(w.obj(PSET(0))).toBeUndefined();
+  });
 });
 
 describe("fluke_pset_get_state", () => {

@@ -5,7 +5,7 @@
 // model/object-ops.ts.
 import type { PsetState } from "../spec/kernel-api/pset.js";
 import { ok, type Handler } from "./ctx.js";
-import { createObject, moveObject, referenceObject } from "./object-ops.js";
+import { createObject, lookupForDestroy, moveObject, referenceObject } from "./object-ops.js";
 import { lookup } from "./objects.js";
 import type { Oid, PsetObj } from "./state.js";
 
@@ -17,7 +17,7 @@ export const PSET_HANDLERS: Readonly<Record<string, Handler>> = {
   fluke_pset_create_hash: (ctx, a: { new_pset: number; hash: number }) => createObject(ctx, "pset", a.new_pset, a.hash, newPset),
 
   fluke_pset_destroy: (ctx, a: { pset: number }) => {
-    const p = lookup(ctx.s, ctx.task, a.pset, "pset");
+    const p = lookupForDestroy(ctx, a.pset, "pset");
     ctx.s.objects.delete(p.oid);
     return ok();
   },

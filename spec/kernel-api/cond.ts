@@ -13,7 +13,7 @@ export const CondState = z.object({
 });
 export type CondState = z.infer<typeof CondState>;
 
-const ON_COND: readonly Insanity[] = ["NO_OBJECT", "NOT_COND", "INVALID_OBJECT"];
+const ON_COND: readonly Insanity[] = ["NOT_ALIGNED", "NO_OBJECT", "NOT_COND", "INVALID_OBJECT"];
 const NEW_BLOCK: readonly Insanity[] = ["OBJECT_EXISTS", "NOT_ALIGNED"];
 const CondArgs = z.object({ cond: Addr.describe("fluke_cond_t *cond") });
 const InheritorRef = Addr.describe("fluke_ref_t *inheritor_ref; 0 = do not read or change the link");
@@ -56,7 +56,7 @@ export const fluke_cond_destroy = defineCall({
   args: CondArgs,
   out: NoOut,
   returns: ["SUCCESS"],
-  insanities: ["NO_OBJECT", "NOT_COND"], // destroy works on an invalid object (common.md decision 3)
+  insanities: ["NOT_ALIGNED", "NO_OBJECT", "NOT_COND"], // destroy works on an invalid object (common.md decision 3)
   blocking: false,
   restartable: true,
   thread: "any",
@@ -101,7 +101,7 @@ export const fluke_cond_move = defineCall({
   args: z.object({ old_addr: Addr, new_addr: Addr }),
   out: NoOut,
   returns: ["SUCCESS"],
-  insanities: [...ON_COND, ...NEW_BLOCK],
+  insanities: [...ON_COND, "OBJECT_EXISTS"],
   blocking: false,
   restartable: true,
   thread: "any",

@@ -14,7 +14,7 @@ export const MutexState = z.object({
 });
 export type MutexState = z.infer<typeof MutexState>;
 
-const ON_MUTEX: readonly Insanity[] = ["NO_OBJECT", "NOT_MUTEX", "INVALID_OBJECT"];
+const ON_MUTEX: readonly Insanity[] = ["NOT_ALIGNED", "NO_OBJECT", "NOT_MUTEX", "INVALID_OBJECT"];
 const NEW_BLOCK: readonly Insanity[] = ["OBJECT_EXISTS", "NOT_ALIGNED"];
 const MutexArgs = z.object({ mutex: Addr.describe("fluke_mutex_t *mutex") });
 const OwnerRef = Addr.describe("fluke_ref_t *owner_ref; 0 = do not read or change the link");
@@ -58,7 +58,7 @@ export const fluke_mutex_destroy = defineCall({
   out: NoOut,
   returns: ["SUCCESS"],
   // INVALID_OBJECT is published but cannot arise: destroy works on an invalid object (common.md decision 3).
-  insanities: ["NO_OBJECT", "NOT_MUTEX", "MUTEX_LOCKED"],
+  insanities: ["NOT_ALIGNED", "NO_OBJECT", "NOT_MUTEX", "MUTEX_LOCKED"],
   blocking: false,
   restartable: true,
   thread: "any",
@@ -103,7 +103,7 @@ export const fluke_mutex_move = defineCall({
   args: z.object({ old_addr: Addr, new_addr: Addr }),
   out: NoOut,
   returns: ["SUCCESS"],
-  insanities: [...ON_MUTEX, ...NEW_BLOCK],
+  insanities: [...ON_MUTEX, "OBJECT_EXISTS"],
   blocking: false,
   restartable: true,
   thread: "any",

@@ -55,7 +55,7 @@ export const fluke_port_destroy = defineCall({
   args: z.object({ port: Addr }),
   out: NoOut,
   returns: ["SUCCESS"],
-  insanities: ON_PORT,
+  insanities: ON_PORT.filter((c) => c !== "INVALID_OBJECT"), // destroy works on an invalid object (common.md decision 3)
   blocking: false,
   restartable: true,
   thread: "any",

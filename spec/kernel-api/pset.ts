@@ -53,7 +53,7 @@ export const fluke_pset_destroy = defineCall({
   args: z.object({ pset: Addr }),
   out: NoOut,
   returns: ["SUCCESS"],
-  insanities: ON_PSET,
+  insanities: ON_PSET.filter((c) => c !== "INVALID_OBJECT"), // destroy works on an invalid object (common.md decision 3)
   blocking: false,
   restartable: true,
   thread: "any",

@@ -7,7 +7,7 @@ import { z } from "zod";
 import { Addr, FlukeType, Hash, NoOut, defineCall, type CallDef, type Insanity } from "./common.js";
 
 /** The object-argument insanities every call on an existing reference can raise (published). */
-const ON_REF: readonly Insanity[] = ["NO_OBJECT", "NOT_REF", "INVALID_OBJECT"];
+const ON_REF: readonly Insanity[] = ["NOT_ALIGNED", "NO_OBJECT", "NOT_REF", "INVALID_OBJECT"];
 /** The insanities of a create or a move destination (published). */
 const NEW_BLOCK: readonly Insanity[] = ["OBJECT_EXISTS", "NOT_ALIGNED"];
 
@@ -37,7 +37,7 @@ export const fluke_ref_destroy = defineCall({
   out: NoOut,
   returns: ["SUCCESS"],
   // INVALID_OBJECT is published but cannot arise: destroy works on an invalid object (common.md decision 3).
-  insanities: ["NO_OBJECT", "NOT_REF"],
+  insanities: ["NOT_ALIGNED", "NO_OBJECT", "NOT_REF"],
   blocking: false,
   restartable: true,
   thread: "any",
@@ -112,7 +112,7 @@ export const fluke_ref_move = defineCall({
   args: z.object({ old_addr: Addr, new_addr: Addr }),
   out: NoOut,
   returns: ["SUCCESS"],
-  insanities: [...ON_REF, ...NEW_BLOCK],
+  insanities: [...ON_REF, "OBJECT_EXISTS"],
   blocking: false,
   restartable: true,
   thread: "any",
