@@ -34,7 +34,12 @@ describe("kernel vm", () => {
     link(a, 0x10000, 4 * PAGE_SIZE, b, 0x20000, RW);
     const r3 = link(b, 0x21000, 2 * PAGE_SIZE, c, 0x30000, FLUKE_PROT_READ);
     expect(translatePage(c, 0x30000, FLUKE_PROT_READ, PHYS)).toBe(9 * 16 + FLUKE_PROT_READ);
-    expect(translatePage(c, 0x30000, FLUKE_PROT_WRITE, PHYS)).toEqual({ addr: 0x30000, region: r3 });
+    // c's own mapping refuses the write: the fault is c's own (no region keeper).
+    expect(translatePage(c, 0x30000, FLUKE_PROT_WRITE, PHYS)).toEqual({ addr: 0x30000, region: null });
+    // A read past the region r3's end is r3's fault.
+    r3.size = PAGE_SIZE;
+    invalidateRegion(r3);
+    expect(translatePage(c, 0x31000, FLUKE_PROT_READ, PHYS)).toEqual({ addr: 0x31000, region: r3 });
     expect(translatePage(c, 0x32000, FLUKE_PROT_READ, PHYS)).toEqual({ addr: 0x32000, region: null });
   });
 

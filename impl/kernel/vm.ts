@@ -21,6 +21,8 @@ export interface VmTask {
 }
 
 export interface VmRegion {
+  /** The kernel object this record belongs to (the region chapter sets it; vm.ts never reads it). */
+  owner: unknown;
   start: number;
   size: number;
   prot: number;
@@ -39,7 +41,7 @@ export interface VmMapping {
 }
 
 export const newVmTask = (root = false): VmTask => ({ root, mappings: [], regionsOver: new Set(), cache: new Map(), listeners: new Set() });
-export const newVmRegion = (): VmRegion => ({ start: 0, size: 0, prot: 0, task: null, mappings: new Set() });
+export const newVmRegion = (owner: unknown = null): VmRegion => ({ owner, start: 0, size: 0, prot: 0, task: null, mappings: new Set() });
 export const newVmMapping = (): VmMapping => ({ start: 0, size: 0, regionOff: 0, prot: 0, region: null, task: null });
 
 /** A refused translation: the faulting address, and the region whose keeper hears of it (null: none). */
@@ -75,24 +77,32 @@ export const translatePage = (task: VmTask, va: number, need: number, physPages:
   return r;
 };
 
+/**
+ * The chain walk, with the model's fault attribution (model/memory.ts, mapping.md): a hole or a refusing
+ * mapping at some level is reported against the region through which the access entered that task (null
+ * at the caller's own level); a refusing region (its ceiling, an offset past its end, no task) against
+ * itself. A chain longer than FLUKE_MAX_CHAIN is unmapped (decision 8).
+ */
 const walk = (task: VmTask, pageVa: number, need: number, physPages: number): number | VmFault => {
   let prot = FLUKE_PROT_ALL;
   let cur: VmTask = task;
   let va = pageVa;
+  let above: VmRegion | null = null;
   for (let depth = 0; depth <= FLUKE_MAX_CHAIN; depth++) {
     if (cur.root) {
       const pfn = (va - FLUKE_VM_MIN) / PAGE_SIZE;
-      if (pfn < 0 || pfn >= physPages) return { addr: pageVa, region: null };
+      if (pfn < 0 || pfn >= physPages) return { addr: pageVa, region: above };
       return pfn * 16 + prot;
     }
     const m = findMapping(cur, va);
-    if (m === undefined || m.region === null) return { addr: pageVa, region: null };
-    const r = m.region;
+    const r = m?.region ?? null;
+    if (m === undefined || r === null || (m.prot & need) !== need) return { addr: pageVa, region: above };
     const off = va - m.start + m.regionOff;
+    if ((r.prot & need) !== need || off >= r.size || r.task === null) return { addr: pageVa, region: r };
     prot &= m.prot & r.prot;
-    if (off >= r.size || r.task === null || (prot & need) !== need) return { addr: pageVa, region: r };
     va = r.start + off;
     cur = r.task;
+    above = r;
   }
   return { addr: pageVa, region: null };
 };
