@@ -70,6 +70,7 @@ static struct case_out out;
 
 static void on_signal(int sig, siginfo_t *si, void *ucv) {
   (void)si;
+  __asm__ volatile("cld"); /* qemu-i386 enters handlers with the guest DF still set */
   ucontext_t *uc = ucv;
   greg_t *g = uc->uc_mcontext.gregs;
   out.regs[0] = (uint32_t)g[REG_EAX];

@@ -63,8 +63,9 @@ export function checkOperand1(ctx: OpCtx, a: F80): F80 | null {
   return null;
 }
 
+/** Invalid operation on non-NaN operands: IE (a denormal operand is then not reported). */
 export function invalid(ctx: OpCtx): F80 {
-  ctx.flags |= IE;
+  ctx.flags = (ctx.flags & ~DE) | IE;
   return INDEFINITE;
 }
 
@@ -127,7 +128,7 @@ export function div(ctx: OpCtx, a: F80, b: F80, p = ctx.pc): F80 {
   if (cb === Cls.Inf) return zero(sign);
   if (cb === Cls.Zero) {
     if (ca === Cls.Zero) return invalid(ctx);
-    ctx.flags |= ZE;
+    ctx.flags = (ctx.flags & ~DE) | ZE;
     return inf(sign);
   }
   if (ca === Cls.Zero) return zero(sign);

@@ -3,7 +3,7 @@
 // and are quieted, denormal loads raise DE, out-of-range integer stores give the integer indefinite).
 // Above: fpu.ts (instruction layer); below: round.ts and float80.ts.
 
-import { Cls, classify, f80, INDEFINITE, inf, J_BIT, lsbExp, QUIET_BIT, zero, type F80 } from "./float80.js";
+import { Cls, classify, f80, INDEFINITE, J_BIT, lsbExp, QUIET_BIT, zero, type F80 } from "./float80.js";
 import { checkOperand1 } from "./arith.js";
 import { DE, DOUBLE, IE, roundShift, roundTo, SINGLE, type Format, type OpCtx } from "./round.js";
 
@@ -65,7 +65,9 @@ function f80ToMem(ctx: OpCtx, x: F80, g: MemGeom): bigint {
   const signShift = fb + BigInt(g.fmt.emax.toString(2).length);
   const expAll = BigInt(g.expMax) << fb;
   const c = classify(x);
+  const saved = ctx.flags;
   const sp = checkOperand1(ctx, x);
+  ctx.flags = (ctx.flags & ~DE) | (saved & DE); // stores never report a denormal operand
   if (c === Cls.Unsupported || c === Cls.QNaN || c === Cls.SNaN) {
     const v = sp ?? INDEFINITE;
     const frac = (v.sig >> BigInt(63 - g.fracBits)) & ((1n << fb) - 1n);
@@ -109,7 +111,6 @@ export function f80ToInt(ctx: OpCtx, x: F80, bits: number): bigint {
     ctx.flags |= IE;
     return indef;
   }
-  if (c === Cls.Denormal) ctx.flags |= DE;
   const saved = ctx.flags;
   const q = roundToInteger(ctx, x);
   const v = x.sign ? -q : q;
@@ -141,7 +142,6 @@ export function f80ToBcd(ctx: OpCtx, x: F80): number[] {
     ctx.flags |= IE;
     return BCD_INDEFINITE.slice();
   }
-  if (c === Cls.Denormal) ctx.flags |= DE;
   const saved = ctx.flags;
   let q = roundToInteger(ctx, x);
   if (q >= 10n ** 18n) {
@@ -158,5 +158,3 @@ export function f80ToBcd(ctx: OpCtx, x: F80): number[] {
   out[9] = x.sign ? 0x80 : 0;
   return out;
 }
-
-export { inf };

@@ -78,6 +78,11 @@ export function lsbExp(x: F80): number {
 /** Bit length of a non-negative BigInt (0 for 0). */
 export function bitLength(v: bigint): number {
   if (v === 0n) return 0;
+  if (v < 0x100000000n) return 32 - Math.clz32(Number(v));
+  if (v < 0x10000000000000000n) {
+    const hi = Number(v >> 32n);
+    return hi ? 64 - Math.clz32(hi) : 32 - Math.clz32(Number(v & 0xffffffffn));
+  }
   const n = v.toString(16);
   const top = parseInt(n[0]!, 16);
   return (n.length - 1) * 4 + (32 - Math.clz32(top));
@@ -117,8 +122,11 @@ export function sameBits(a: F80, b: F80): boolean {
   return a.sign === b.sign && a.exp === b.exp && a.sig === b.sig;
 }
 
-/** Normalise a finite non-zero value to (significand with J set, unbounded unbiased exponent). */
+/**
+ * Normalise a finite non-zero value: significand m with J set and the unbounded unbiased exponent
+ * e of its leading bit, so that value = m * 2^(e - 63).
+ */
 export function normalized(x: F80): { m: bigint; e: number } {
   const n = bitLength(x.sig);
-  return { m: x.sig << BigInt(64 - n), e: lsbExp(x) + n - 64 };
+  return { m: x.sig << BigInt(64 - n), e: lsbExp(x) + n - 1 };
 }

@@ -24,7 +24,7 @@ export interface OpCtx {
   pc: number; // significand bits for + - * / sqrt: 24, 53 or 64
   masks: number; // CW bits 0..5 (1 = masked)
   flags: number; // exception flags raised by this instruction (IE..PE, SF)
-  c1: number; // C1 as this instruction leaves it
+  c1: number; // C1 as this instruction leaves it (-1: unchanged)
   trapped: boolean; // an unmasked overflow/underflow happened (memory stores are suppressed)
 }
 
@@ -98,6 +98,7 @@ export function roundTo(ctx: OpCtx, sign: number, m: bigint, e2: number, fmt: Fo
     ctx.flags |= OE | (inexact ? PE : 0);
     ctx.c1 = up ? 1 : 0;
     ctx.trapped = true;
+    if (wrap && bexp - wrap > fmt.emax) return { sign, bexp: fmt.emax + 1, q: 1n << BigInt(p - 1) };
     return { sign, bexp: (bexp - wrap) & 0x7fff, q };
   }
   if (bexp < 1) {
@@ -105,6 +106,8 @@ export function roundTo(ctx: OpCtx, sign: number, m: bigint, e2: number, fmt: Fo
       ctx.flags |= UE | (inexact ? PE : 0);
       ctx.c1 = up ? 1 : 0;
       ctx.trapped = true;
+      // Too tiny even for the re-biased exponent (only FSCALE gets here): a signed zero.
+      if (wrap && bexp + wrap < 1) return { sign, bexp: 0, q: 0n, ...(ctx.flags |= PE, ctx.c1 = 0, {}) };
       return { sign, bexp: (bexp + wrap) & 0x7fff, q };
     }
     const lsb = 1 - fmt.bias - (p - 1);
