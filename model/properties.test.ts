@@ -82,7 +82,7 @@ const checkStep = (before: ModelState, after: ModelState, actors: Actor[], outco
 
 /**
  * A call's immediate outcome must be one its registry row lists: an insanity among its insanities, a
- * return code among its returns. (Completions are not checked here: a blocked call may finish as its
+ * return code among its returns, and on success out-parameters that match the row's `out` schema. (Completions are not checked here: a blocked call may finish as its
  * continuation, whose row differs.)
  */
 const unlisted = (name: string, o: Outcome): string[] => {
@@ -90,6 +90,7 @@ const unlisted = (name: string, o: Outcome): string[] => {
   if (row === undefined) return [`${name}: no registry row`];
   if (o.kind === "insanity" && !row.insanities.includes(o.code)) return [`${name} raised ${o.code}, which its row does not list`];
   if (o.kind === "return" && !row.returns.includes(o.rc)) return [`${name} returned ${o.rc}, which its row does not list`];
+  if (o.kind === "return" && o.rc === "SUCCESS" && !row.out.safeParse(o.out).success) return [`${name} returned out-parameters its schema rejects: ${JSON.stringify(o.out)}`];
   return [];
 };
 

@@ -65,7 +65,7 @@ const exportState = (s: ModelState, t: ThreadObj, exceptionWait: boolean): Threa
   const pset = deref(s, t.ipc.serverPset, "pset");
   return {
     hash: t.hash, thread_va: t.thread_va, sched_val: t.sched_val,
-    flags: t.flags | exportedFlags(t, exceptionWait),
+    flags: (t.flags | exportedFlags(t, exceptionWait)) >>> 0,
     ...Object.fromEntries(X86_REGISTERS.map((r) => [r, t.regs[r]])) as Pick<ThreadState, (typeof X86_REGISTERS)[number]>,
     min_msg: [t.regs.min_msg[0], t.regs.min_msg[1]],
     trap_handler: t.handlers.trap, interrupt_handler: t.handlers.interrupt,
@@ -82,7 +82,7 @@ const exportState = (s: ModelState, t: ThreadObj, exceptionWait: boolean): Threa
 const importState = (s: ModelState, t: ThreadObj, st: ThreadState, pending: ThreadObj["pending"], savedPending: ThreadObj["pending"]): void => {
   t.thread_va = st.thread_va;
   t.sched_val = st.sched_val;
-  t.flags = st.flags & ~FLUKE_THREAD_EXPORTED_ONLY;
+  t.flags = (st.flags & ~FLUKE_THREAD_EXPORTED_ONLY) >>> 0;
   t.interrupt_pending = (st.flags & FLUKE_THREAD_INTERRUPT_PENDING) !== 0;
   const alert = st.flags & (FLUKE_THREAD_CLIENT_ALERT_PENDING | FLUKE_THREAD_SERVER_ALERT_PENDING);
   t.ipc.alertPending = alert === 0 ? null : (alert & FLUKE_THREAD_CLIENT_ALERT_PENDING) !== 0 ? "client" : "server";

@@ -10,9 +10,9 @@ import {
   type FaultKind, type Outcome,
 } from "../../spec/kernel-api/common.js";
 import { CALLS_BY_NAME } from "../../spec/kernel-api/registry.js";
-import { deliverException, whyNotRunnable } from "./exceptions.js";
+import { deliverException, settleStep, whyNotRunnable } from "./exceptions.js";
 import { KERNEL_HANDLERS } from "./handlers.js";
-import { KFault, KInsane, type KCompletion, type KCtx } from "./kctx.js";
+import { complete, KFault, KInsane, type KCompletion, type KCtx } from "./kctx.js";
 import type { KCall, KObj, KRegion, KTask, KThread } from "./kobjects.js";
 import { newKTask, newKThread } from "./kinit.js";
 import { ObjectTable } from "./objtab.js";
@@ -117,6 +117,13 @@ export class Kernel {
 
   /** Perform a parsed call as thread t; completions of other threads are appended to `completions`. */
   invoke(t: KThread, call: KCall, completions: KCompletion[]): Outcome {
+    const outcome = this.attempt(t, call, completions);
+    settleStep(this, completions); // held alerts reach threads that can take them; spent donations end (model/step.ts)
+    return outcome;
+  }
+
+  /** invoke without the end-of-step settling. */
+  private attempt(t: KThread, call: KCall, completions: KCompletion[]): Outcome {
     const handler = KERNEL_HANDLERS[call.name];
     if (handler === undefined) throw new KernelCallError(`no kernel handler for ${call.name}`);
     const ctx: KCtx = { k: this, self: t, task: t.task ?? this.rootTask, completions };
@@ -145,8 +152,23 @@ export class Kernel {
   resumePending(ctx: KCtx, t: KThread): void {
     const call = t.pending;
     if (call === null) return;
+    const handler = KERNEL_HANDLERS[call.name];
+    if (handler === undefined) throw new KernelCallError(`no kernel handler for ${call.name}`);
     t.wait = null;
-    const outcome = this.invoke(t, call, ctx.completions);
-    if (outcome.kind !== "blocked") ctx.completions.push({ thread: t, outcome });
+    const sub: KCtx = { k: this, self: t, task: t.task ?? this.rootTask, completions: ctx.completions };
+    try {
+      const outcome = handler(sub, call.args);
+      if (outcome.kind === "blocked") t.pending ??= call; // keep a continuation the handler stored (cond.ts)
+      else complete(sub, t, outcome);
+    } catch (e) {
+      if (e instanceof KInsane) {
+        t.pending = null;
+        ctx.completions.push({ thread: t, outcome: { kind: "insanity", code: e.code } });
+        deliverException(sub, { kind: "insanity", code: e.code });
+      } else if (e instanceof KFault) {
+        ctx.completions.push({ thread: t, outcome: { kind: "fault", addr: e.addr, access: e.access } });
+        deliverException(sub, { kind: "fault", fault: e });
+      } else throw e;
+    }
   }
 }

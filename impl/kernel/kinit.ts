@@ -16,6 +16,6 @@ export const newKThread = (paddr: number, hash: number): KThread => ({
   },
   handlers: { trap: 0, interrupt: 0, client_alert: 0, server_alert: 0 },
   saved: { eax: 0, ecx: 0, edx: 0, eip: 0, eflags: 0, pending: null },
-  task: null, scheduler: null, client: null, server: null, ipc_flags: 0,
+  task: null, scheduler: null, waiting_for: null, client: null, server: null, ipc_flags: 0,
   pending: null, wait: null, interrupt_pending: false, donor: null, ext: {},
 });

@@ -40,10 +40,16 @@ export interface KPort extends KObjBase {
   readonly type: "port";
   alias: Word;
   pset: KPset | null;
+  /** Clients waiting on the port for a server, FIFO (impl/kernel/ipc-wait.ts keeps it). */
+  readonly clients: KThread[];
 }
 
 export interface KPset extends KObjBase {
   readonly type: "pset";
+  /** Servers waiting on the set for an invocation, FIFO (impl/kernel/ipc-wait.ts keeps it). */
+  readonly servers: KThread[];
+  /** Ports attached to the set (whose `pset` link is this set), for finding their waiting clients. */
+  readonly ports: Set<KPort>;
 }
 
 export interface KMutex extends KObjBase {
@@ -82,6 +88,11 @@ export interface KThread extends KObjBase {
   saved: { eax: Word; ecx: Word; edx: Word; eip: Word; eflags: Word; pending: KCall | null };
   task: KTask | null;
   scheduler: KPort | null;
+  /**
+   * The stored waiting_for link (get_state reports the object of a live wait first). set_state sets it; in the
+   * model IPC sleep sets it and wake clears it; here exceptions.ts settleStep clears it for threads blocked in IPC.
+   */
+  waiting_for: KObj | null;
   client: KThread | null;
   server: KThread | null;
   ipc_flags: Word;

@@ -10,7 +10,7 @@ import {
 
 export interface VmTask {
   readonly root: boolean;
-  /** Mappings whose task link is this task, sorted by start address, never overlapping. */
+  /** Non-empty mappings whose task link is this task, sorted by start address, never overlapping. */
   readonly mappings: VmMapping[];
   /** Regions defined over this task (their mappings import from it). */
   readonly regionsOver: Set<VmRegion>;
@@ -149,7 +149,8 @@ export const overlapsMapping = (task: VmTask, start: number, size: number, excep
 
 /** Link mapping `m` into its task's sorted list (its fields already set). */
 export const attachMapping = (m: VmMapping): void => {
-  if (m.task !== null) {
+  // An empty mapping covers nothing; listing it could hide a mapping it starts inside from findMapping.
+  if (m.task !== null && m.size > 0) {
     const ms = m.task.mappings;
     let i = 0;
     while (i < ms.length && ms[i]!.start < m.start) i++;

@@ -3,19 +3,14 @@
 // larger significand, denormal-operand flag). Exact intermediates are BigInts, rounded once by
 // round.ts. Above: the instruction layer (fpu.ts); below: round.ts and float80.ts.
 
-import {
-  Cls,
-  classify,
-  f80,
-  INDEFINITE,
-  inf,
-  isNaNCls,
-  lsbExp,
-  quiet,
-  zero,
-  type F80,
-} from "./float80.js";
-import { DE, IE, RC_DOWN, roundExt, ZE, type OpCtx } from "./round.js";
+import * as M_float80 from "./float80.js";
+import type { F80 } from "./float80.js";
+import * as M_round from "./round.js";
+import type { OpCtx } from "./round.js";
+
+// Imported bindings copied once: under the tsx loader every use of an import is a getter call.
+const { Cls, classify, f80, INDEFINITE, inf, isNaNCls, lsbExp, quiet, zero } = M_float80;
+const { DE, IE, RC_DOWN, roundExt, ZE } = M_round;
 
 /** NaN result of a two-operand operation (P6 rules), raising IE for signalling NaNs. */
 export function propagateNaN(ctx: OpCtx, a: F80, b: F80): F80 {
@@ -78,8 +73,9 @@ function addFinite(ctx: OpCtx, a: F80, b: F80, p: number): F80 {
   if (a.sig === 0n) ea = eb;
   else if (b.sig === 0n) eb = ea;
   else {
-    if (ea - eb > 200) [vb, eb] = [b.sign ? -1n : 1n, ea - 200];
-    else if (eb - ea > 200) [va, ea] = [a.sign ? -1n : 1n, eb - 200];
+    // Beyond 70 bits apart the smaller operand is below half an ulp of any result: a sticky 1.
+    if (ea - eb > 70) [vb, eb] = [b.sign ? -1n : 1n, ea - 70];
+    else if (eb - ea > 70) [va, ea] = [a.sign ? -1n : 1n, eb - 70];
   }
   const e = Math.min(ea, eb);
   const s = (va << BigInt(ea - e)) + (vb << BigInt(eb - e));

@@ -2,8 +2,14 @@
 // it: unsupported formats and (for the ordered forms) any NaN raise IE; denormals raise DE.
 // Above: fpu.ts maps the outcome onto C3/C2/C0 or ZF/PF/CF; below: float80.ts, round.ts.
 
-import { Cls, classify, normalized, type F80 } from "./float80.js";
-import { DE, IE, type OpCtx } from "./round.js";
+import * as M_float80 from "./float80.js";
+import type { F80 } from "./float80.js";
+import * as M_round from "./round.js";
+import type { OpCtx } from "./round.js";
+
+// Imported bindings copied once: under the tsx loader every use of an import is a getter call.
+const { Cls, classify, normalized } = M_float80;
+const { DE, IE } = M_round;
 
 export const CMP_GT = 0;
 export const CMP_LT = 1;

@@ -3,9 +3,16 @@
 // and are quieted, denormal loads raise DE, out-of-range integer stores give the integer indefinite).
 // Above: fpu.ts (instruction layer); below: round.ts and float80.ts.
 
-import { Cls, classify, f80, INDEFINITE, J_BIT, lsbExp, QUIET_BIT, zero, type F80 } from "./float80.js";
-import { checkOperand1 } from "./arith.js";
-import { DE, DOUBLE, IE, roundShift, roundTo, SINGLE, type Format, type OpCtx } from "./round.js";
+import * as M_float80 from "./float80.js";
+import type { F80 } from "./float80.js";
+import * as M_arith from "./arith.js";
+import * as M_round from "./round.js";
+import type { Format, OpCtx } from "./round.js";
+
+// Imported bindings copied once: under the tsx loader every use of an import is a getter call.
+const { Cls, classify, f80, INDEFINITE, J_BIT, lsbExp, QUIET_BIT, zero } = M_float80;
+const { checkOperand1 } = M_arith;
+const { DE, DOUBLE, IE, roundShift, roundTo, SINGLE } = M_round;
 
 /** Geometry of a binary memory format (single or double). */
 interface MemGeom {

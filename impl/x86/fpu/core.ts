@@ -3,9 +3,15 @@
 // and TOP untouched; flags are ORed into the status word; ES/B follow the masks). Above: the
 // handler tables (exec-mem.ts, exec-reg.ts, exec-trans.ts) and fpu.ts; below: regfile.ts, round.ts.
 
-import { INDEFINITE, type F80 } from "./float80.js";
-import { DE, IE, makeCtx, SF, ZE, type OpCtx } from "./round.js";
+import * as M_float80 from "./float80.js";
+import type { F80 } from "./float80.js";
+import * as M_round from "./round.js";
+import type { OpCtx } from "./round.js";
 import { RegFile } from "./regfile.js";
+
+// Imported bindings copied once: under the tsx loader every use of an import is a getter call.
+const { INDEFINITE } = M_float80;
+const { DE, IE, makeCtx, SF, ZE } = M_round;
 
 export class Core extends RegFile {
   /** EFLAGS ZF/PF/CF result of the last FCOMI-class instruction, or -1. */

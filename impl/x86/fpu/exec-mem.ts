@@ -3,25 +3,25 @@
 // a page fault thrown by the memory port leaves the FPU untouched. Above: fpu.ts dispatches here;
 // below: ops.ts, convert.ts, env.ts, core.ts.
 
-import {
-  bcdToF80,
-  f32ToF80,
-  f64ToF80,
-  f80ToBcd,
-  f80ToF32,
-  f80ToF64,
-  f80ToInt,
-  intToF80,
-  loadReal,
-} from "./convert.js";
+import * as M_convert from "./convert.js";
 import type { Core } from "./core.js";
 import { fldenv, fnsave, fnstenv, frstor } from "./env.js";
-import { Cls, classify, fromBytes, toBytes, type F80 } from "./float80.js";
-import { read64, readBytes, write64, writeBytes, type FpuMemory } from "./memory.js";
-import { arith, fcom, loadPush, storeTop } from "./ops.js";
-import { DE, type OpCtx } from "./round.js";
+import * as M_float80 from "./float80.js";
+import type { F80 } from "./float80.js";
+import * as M_memory from "./memory.js";
+import type { FpuMemory } from "./memory.js";
+import * as M_ops from "./ops.js";
+import * as M_round from "./round.js";
+import type { OpCtx } from "./round.js";
 
-/** A memory-form handler; returns false for an encoding that does not exist (#UD). */
+// Imported bindings copied once: under the tsx loader every use of an import is a getter call.
+const { bcdToF80, f32ToF80, f64ToF80, f80ToBcd, f80ToF32, f80ToF64, f80ToInt, intToF80, loadReal } = M_convert;
+const { Cls, classify, fromBytes, toBytes } = M_float80;
+const { read64, readBytes, write64, writeBytes } = M_memory;
+const { arith, fcom, loadPush, storeTop } = M_ops;
+const { DE } = M_round;
+
+/** A memory-form handler (encodings that do not exist are null rows of MEM_TABLE: #UD). */
 export type MemHandler = (c: Core, ea: number, mem: FpuMemory, reg: number) => void;
 
 /** Arithmetic group with the memory operand read by `read`. */
@@ -148,7 +148,7 @@ function group(prefix: string, suffix: string, fn: MemHandler): (MemRow | null)[
 export const MEM_TABLE: readonly (MemRow | null)[] = [
   ...group("F", "m32fp", A32),
   { name: "FLD m32fp", fn: loadReal32 },
-  null, // FISTTP is not on the P6... (D9 /1 is reserved)
+  null, // D9 /1 is reserved
   { name: "FST m32fp", fn: store(4, false, encF32) },
   { name: "FSTP m32fp", fn: store(4, true, encF32) },
   { name: "FLDENV", fn: (c, ea, mem) => fldenv(c, mem, ea), control: true },

@@ -4,9 +4,13 @@
 // and exec-value.ts for the D9 E0..FF value operations.
 
 import type { Core } from "./core.js";
-import { INDEFINITE } from "./float80.js";
-import { arith, fcom, loadPush } from "./ops.js";
+import * as M_float80 from "./float80.js";
+import * as M_ops from "./ops.js";
 import { VALUE_ROWS } from "./exec-value.js";
+
+// Imported bindings copied once: under the tsx loader every use of an import is a getter call.
+const { INDEFINITE } = M_float80;
+const { arith, fcom, loadPush } = M_ops;
 
 /** A register-form handler: i = ModRM rm (the ST(i) index), eflags for FCMOVcc. */
 export type RegHandler = (c: Core, i: number, eflags: number) => void;

@@ -17,7 +17,7 @@ export const QUIET_BIT = 1n << 62n;
 export const SIG_MASK = (1n << 64n) - 1n;
 
 /** Operand classes as the P6 sees them (unsupported formats are separate classes). */
-export const enum Cls {
+export enum Cls {
   Zero,
   Denormal, // exp 0, significand non-zero (includes pseudo-denormals with J = 1)
   Normal,
@@ -82,6 +82,10 @@ export function bitLength(v: bigint): number {
   if (v < 0x10000000000000000n) {
     const hi = Number(v >> 32n);
     return hi ? 64 - Math.clz32(hi) : 32 - Math.clz32(Number(v & 0xffffffffn));
+  }
+  if (v < 1n << 192n) {
+    const hi = v >> 64n;
+    return 64 + bitLength(hi);
   }
   const n = v.toString(16);
   const top = parseInt(n[0]!, 16);

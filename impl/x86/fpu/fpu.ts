@@ -5,10 +5,14 @@
 // below: exec-mem.ts, exec-reg.ts, core.ts.
 
 import { Core } from "./core.js";
-import { MEM_TABLE } from "./exec-mem.js";
-import { REG_TABLE } from "./exec-reg.js";
+import * as M_exec_mem from "./exec-mem.js";
+import * as M_exec_reg from "./exec-reg.js";
 import type { FpuMemory } from "./memory.js";
 import type { FpuState } from "./regfile.js";
+
+// Imported bindings copied once: under the tsx loader every use of an import is a getter call.
+const { MEM_TABLE } = M_exec_mem;
+const { REG_TABLE } = M_exec_reg;
 
 export const VEC_UD = 6;
 export const VEC_MF = 16;

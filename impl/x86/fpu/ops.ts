@@ -3,11 +3,17 @@
 // ModRM reg field), compares into C3/C2/C0 or EFLAGS, and the load-and-push / store-and-pop
 // sequences with their stack-fault responses. Above: exec-mem.ts, exec-reg.ts; below: core.ts.
 
-import { addSub, div, mul } from "./arith.js";
-import { CMP_EQ, CMP_LT, CMP_UN, compare } from "./compare.js";
+import * as M_arith from "./arith.js";
+import * as M_compare from "./compare.js";
 import type { Core } from "./core.js";
 import type { F80 } from "./float80.js";
-import { IE, PE, SF, type OpCtx } from "./round.js";
+import * as M_round from "./round.js";
+import type { OpCtx } from "./round.js";
+
+// Imported bindings copied once: under the tsx loader every use of an import is a getter call.
+const { addSub, div, mul } = M_arith;
+const { CMP_EQ, CMP_LT, CMP_UN, compare } = M_compare;
+const { IE, PE, SF } = M_round;
 
 /** ModRM reg field of the arithmetic groups; both operand orders follow ST0 op other. */
 export function binop(ctx: OpCtx, op: number, a: F80, b: F80): F80 {

@@ -3,8 +3,14 @@
 // fault responses, and the full tag word as FNSTENV reports it. Above: fpu.ts and env.ts use it;
 // below: float80.ts.
 
-import { Cls, classify, fromBytes, INDEFINITE, POS_ZERO, toBytes, type F80 } from "./float80.js";
-import { IE, SF, type OpCtx } from "./round.js";
+import * as M_float80 from "./float80.js";
+import type { F80 } from "./float80.js";
+import * as M_round from "./round.js";
+import type { OpCtx } from "./round.js";
+
+// Imported bindings copied once: under the tsx loader every use of an import is a getter call.
+const { Cls, classify, fromBytes, INDEFINITE, POS_ZERO, toBytes } = M_float80;
+const { IE, SF } = M_round;
 
 /** Full FPU state as exported by getState (registers in physical order, 10 bytes each). */
 export interface FpuState {

@@ -3,7 +3,11 @@
 // rounding, masked underflow denormalises, unmasked overflow/underflow re-bias the exponent by
 // 24576, C1 reports "rounded up". Above: arith.ts, convert.ts, transcend.ts; below: float80.ts.
 
-import { BIAS, bitLength, f80, type F80 } from "./float80.js";
+import * as M_float80 from "./float80.js";
+import type { F80 } from "./float80.js";
+
+// Imported bindings copied once: under the tsx loader every use of an import is a getter call.
+const { BIAS, bitLength, f80 } = M_float80;
 
 export const IE = 0x01;
 export const DE = 0x02;
@@ -98,7 +102,12 @@ export function roundTo(ctx: OpCtx, sign: number, m: bigint, e2: number, fmt: Fo
     ctx.flags |= OE | (inexact ? PE : 0);
     ctx.c1 = up ? 1 : 0;
     ctx.trapped = true;
-    if (wrap && bexp - wrap > fmt.emax) return { sign, bexp: fmt.emax + 1, q: 1n << BigInt(p - 1) };
+    if (wrap && bexp - wrap > fmt.emax) {
+      // Too large even for the re-biased exponent (only FSCALE gets here): infinity, PE, C1 = 1.
+      ctx.flags |= PE;
+      ctx.c1 = 1;
+      return { sign, bexp: fmt.emax + 1, q: 1n << BigInt(p - 1) };
+    }
     return { sign, bexp: (bexp - wrap) & 0x7fff, q };
   }
   if (bexp < 1) {
@@ -107,7 +116,11 @@ export function roundTo(ctx: OpCtx, sign: number, m: bigint, e2: number, fmt: Fo
       ctx.c1 = up ? 1 : 0;
       ctx.trapped = true;
       // Too tiny even for the re-biased exponent (only FSCALE gets here): a signed zero.
-      if (wrap && bexp + wrap < 1) return { sign, bexp: 0, q: 0n, ...(ctx.flags |= PE, ctx.c1 = 0, {}) };
+      if (wrap && bexp + wrap < 1) {
+        ctx.flags |= PE;
+        ctx.c1 = 0;
+        return { sign, bexp: 0, q: 0n };
+      }
       return { sign, bexp: (bexp + wrap) & 0x7fff, q };
     }
     const lsb = 1 - fmt.bias - (p - 1);

@@ -4,10 +4,10 @@
 // (bigmath.ts) and rounded once to 64 bits per RC. Above: exec-value.ts; below: bigmath.ts,
 // arith.ts (operand screening), round.ts, float80.ts.
 
-import { checkOperand1, checkOperands2, invalid, mul } from "./arith.js";
+import { checkOperand1, checkOperands2, invalid } from "./arith.js";
 import { atanF, atanh2F, divF, expm1F, ln2F, lnF, mulF, piF, sinCosF } from "./bigmath.js";
 import { Cls, classify, f80, inf, lsbExp, normalized, ONE, zero, type F80 } from "./float80.js";
-import { DE, PE, roundExt, ZE, type OpCtx } from "./round.js";
+import { DE, PE, roundExt, UE, ZE, type OpCtx } from "./round.js";
 
 const GUARD = 200;
 
@@ -206,7 +206,13 @@ export function fyl2x(ctx: OpCtx, x: F80, y: F80): F80 {
   if (cy === Cls.Zero || isOne) return zero(y.sign ^ (x.exp < 16383 ? 1 : 0));
   const P = GUARD + 64;
   const [L, exact] = log2Fixed(x, P);
-  if (exact) return mul(ctx, y, fromFixed(ctx, L, P), 64);
+  if (exact) {
+    // log2(x) is the integer e: round y * e once; the host still reports PE (and UE if tiny).
+    const e = L >> BigInt(P);
+    const r = roundExt(ctx, y.sign ^ (e < 0n ? 1 : 0), y.sig * (e < 0n ? -e : e), lsbExp(y), 64);
+    ctx.flags |= PE | (r.exp === 0 && ctx.masks & UE ? UE : 0);
+    return r;
+  }
   const neg = L < 0n ? 1 : 0;
   const aL = neg ? -L : L;
   return roundExt(ctx, y.sign ^ neg, ((y.sig * aL) << 1n) | 1n, lsbExp(y) - P - 1, 64);

@@ -110,15 +110,20 @@ function genMem(r: Rng, name: string): number[] {
 }
 
 function envImage(r: Rng, mem: number[]): void {
-  const img = buildImage(r, genCw(r) | 0x3f, [], 0);
+  const img = buildImage(r, genCw(r), [], r.int(256));
+  // Loaded images may carry unmasked flags with or without ES, and any tag values.
+  if (r.chance(0.3)) img[4] = r.int(256);
+  if (r.chance(0.3)) img[8] = r.int(256);
   for (let i = 0; i < 108; i++) mem[i] = img[i]!;
 }
 
 function buildImage(r: Rng, cw: number, regs: F80[], empty: number): number[] {
   const img = new Array<number>(108).fill(0);
   const top = r.int(8);
-  const flags = r.int(128) & (cw & 0x3f) & (r.chance(0.7) ? 0 : 0x7f);
-  const sw = (top << 11) | (r.int(16) === 0 ? 0 : r.int(2) << 14) | (r.int(8) << 8) | flags;
+  // 4%: an unmasked exception is already pending (ES), so waiting instructions must fault (#MF).
+  const pending = r.chance(0.04) && (cw & 0x3f) !== 0x3f;
+  const flags = pending ? (~cw & 0x3f) | 0x80 : r.int(128) & (cw & 0x3f) & (r.chance(0.7) ? 0 : 0x7f);
+  const sw = (top << 11) | (r.int(16) === 0 ? 0 : r.int(2) << 14) | (r.int(8) << 8) | flags | (pending ? 0x8000 : 0);
   let tw = 0;
   for (let p = 0; p < 8; p++) tw |= ((empty >> ((p - top) & 7)) & 1 ? 3 : 0) << (2 * p);
   const put16 = (off: number, v: number): void => {
