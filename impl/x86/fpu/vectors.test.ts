@@ -1,4 +1,4 @@
-// Replays the x87 vectors recorded from the host CPU (vectors/x87-oracle.json.gz) on the
+// Replays the x87 vectors recorded from the host CPU (vectors/x87-oracle-N.json.gz) on the
 // TypeScript FPU, so the differential test also runs where native x87 execution is impossible.
 // Everything must match bit for bit except the transcendentals (at most 1 ulp, bounded mismatch
 // rate), whose host implementation is not correctly rounded.
