@@ -61,9 +61,13 @@ export const enterHandler = (t: KThread, handler: number, code: number, addr: nu
   t.flags &= ~FLUKE_THREAD_EXCEPTION_ENABLE;
 };
 
+/** Set by the x86 runner: adjusts a thread's registers when its call raises an insanity (x86.md). */
+export const excHooks: { onInsanity: ((t: KThread) => void) | null } = { onInsanity: null };
+
 /** Route a synchronous exception of ctx.self; ctx.self.pending holds the call to retry, if any. */
 export const deliverException = (ctx: KCtx, exc: KSyncException): void => {
   const t = ctx.self;
+  if (exc.kind === "insanity") excHooks.onInsanity?.(t); // x86 threads: the call is abandoned (eip past it)
   const rk: KPort | null = exc.kind === "fault" ? live(live(exc.fault.region)?.keeper ?? null) : null;
   if (rk !== null) return ipcKernelCall(ctx, t, rk, exceptionMessage(t, exc), "fault");
   if (exceptionsEnabled(t) && t.handlers.trap !== 0) return enterHandler(t, t.handlers.trap, excCode(exc), excAddr(exc));

@@ -46,6 +46,8 @@ export class Kernel {
   readonly bootThread: KThread;
   readonly objectLimit: number | undefined;
   private hashCounter = 2;
+  /** Told, after every invoke, of the blocked calls it finished (x86 threads apply their results). */
+  readonly completionListeners = new Set<(done: readonly KCompletion[]) => void>();
 
   constructor(opts: KernelOptions = {}) {
     this.phys = new PhysMem((opts.pages ?? 64) * PAGE_SIZE);
@@ -117,8 +119,10 @@ export class Kernel {
 
   /** Perform a parsed call as thread t; completions of other threads are appended to `completions`. */
   invoke(t: KThread, call: KCall, completions: KCompletion[]): Outcome {
+    const from = completions.length;
     const outcome = this.attempt(t, call, completions);
     settleStep(this, completions); // held alerts reach threads that can take them; spent donations end (model/step.ts)
+    for (const l of this.completionListeners) l(completions.slice(from));
     return outcome;
   }
 
