@@ -118,6 +118,24 @@ describe("precise faults", () => {
     expect([m.cpu.r32[ECX], m.cpu.r32[ESI], m.cpu.r32[EDI]]).toEqual([4, DATA + 104, DATA + 4096]);
     expect(Array.from(m.data.subarray(4092, 4096))).toEqual([1, 2, 3, 4]);
   });
+  it("read-modify-writes of a read-only page report a write fault (the forms seen in difftest)", () => {
+    // adc dword [edx+0x79],imm32; bts [ebx],eax; btc [ebx],eax; xor [ecx+0x6a],ecx; not byte [ebx]
+    const forms: [number[], number][] = [
+      [[0x81, 0x52, 0x79, 0x14, 0xb5, 0xb7, 0xf7], EDX], [[0x0f, 0xab, 0x03], EBX], [[0x0f, 0xbb, 0x03], EBX],
+      [[0x31, 0x49, 0x6a], ECX], [[0xf6, 0x13], EBX],
+    ];
+    for (const [code, base] of forms) {
+      const m = machine();
+      m.cpu.mapPage(DATA >>> 12, m.data, 0, PERM_R);
+      m.cpu.r32[EAX] = 3;
+      m.cpu.r32[base] = base === EDX ? DATA + 0x100 - 0x79 : base === ECX ? DATA + 0x100 - 0x6a : DATA + 0x100;
+      const want = m.cpu.r32[base] >>> 0;
+      m.data[0x100] = 0x5a;
+      const r = runCode(m, code);
+      expect([r.kind, r.vector, r.access, r.address, r.errorCode]).toEqual(["fault", 14, "write", DATA + 0x100, 7]);
+      expect([m.cpu.eip, m.cpu.r32[base] >>> 0, m.data[0x100]]).toEqual([CODE, want, 0x5a]);
+    }
+  });
   it("a jump into unmapped memory faults on the fetch at the target", () => {
     const m = machine();
     const r = runCode(m, [0xe9, 0, 0, 0, 0x10]);

@@ -73,6 +73,19 @@ function memOperand32(r: Rng, b: Build, reg: number, t: number): void {
   b.bytes.push((2 << 6) | (reg << 3) | base, ...le(d, 4));
 }
 
+/** a 16-bit-addressing modrm memory operand with exactly the displacement its mod/rm calls for
+ * (mod 0: none, or disp16 for rm 6; mod 1: disp8; mod 2: disp16): surplus bytes would decode as a
+ * second instruction the case's undefined-flag mask does not cover (a NOP hint followed by DAS,
+ * OF undefined) or one that reaches other state (POP ES of a random word). The same random numbers
+ * are drawn as before, so the other cases of a seed are unchanged. */
+function modrm16(r: Rng, reg: number): number[] {
+  const mod = r.int(3), rm = r.int(8), d0 = r.int(256), d1 = r.int(256);
+  const m = (mod << 6) | (reg << 3) | rm;
+  if (mod === 1) return [m, d0];
+  if (mod === 2 || rm === 6) return [m, d0, d1];
+  return [m];
+}
+
 function immBytes(r: Rng, kind: string, opsize: number, row: OpRow): number[] {
   switch (kind) {
     case "Ib": return [row.group === "shift" || row.group === "rotate" || row.group === "shiftd" ? r.pick(COUNTS) & 0xff : r.chance(0.5) ? r.pick(EDGE32) & 0xff : r.int(256)];
@@ -120,7 +133,7 @@ export function makeCase(row: OpRow, r: Rng): Case {
   if (row.modrm) {
     const reg = row.ext >= 0 ? row.ext : row.operands.includes("S") ? (r.chance(0.95) ? r.int(6) : 6 + r.int(2)) : r.int(8);
     if (!memForm) b.bytes.push(0xc0 | (reg << 3) | r.int(8));
-    else if (adsize16) b.bytes.push((r.int(3) << 6) | (reg << 3) | r.int(8), r.int(256), r.int(256));
+    else if (adsize16) b.bytes.push(...modrm16(r, reg));
     else memOperand32(r, b, reg, target(r, opsize));
   }
   for (const o of row.operands.split(",")) b.bytes.push(...immBytes(r, o, opsize, row));

@@ -40,7 +40,7 @@ struct case_in {
 
 struct case_out {
   uint32_t regs[8];
-  uint32_t eflags, eip, trapno, err, cr2, signo, dirty, pad;
+  uint32_t eflags, eip, trapno, err, cr2, signo, dirty, si_code;
   uint8_t data[WIN];
   uint8_t stack[WIN];
 };
@@ -69,7 +69,6 @@ static sigjmp_buf env;
 static struct case_out out;
 
 static void on_signal(int sig, siginfo_t *si, void *ucv) {
-  (void)si;
   __asm__ volatile("cld"); /* qemu-i386 enters handlers with the guest DF still set */
   ucontext_t *uc = ucv;
   greg_t *g = uc->uc_mcontext.gregs;
@@ -87,6 +86,9 @@ static void on_signal(int sig, siginfo_t *si, void *ucv) {
   out.err = (uint32_t)g[REG_ERR];
   out.cr2 = (uint32_t)uc->uc_mcontext.cr2;
   out.signo = (uint32_t)sig;
+  /* #PF is SEGV_MAPERR/SEGV_ACCERR; #GP is SI_KERNEL, and #GP(selector) with TI set has bit 2 of
+   * the error code set like a user-mode #PF (trapno is not filled in by qemu-i386) */
+  out.si_code = (uint32_t)si->si_code;
   siglongjmp(env, 1);
 }
 
@@ -155,6 +157,7 @@ int main(void) {
   while (fread(&c, sizeof c, 1, stdin) == 1) {
     run_case(&c);
     if (fwrite(&out, sizeof out, 1, stdout) != 1) return 1;
+    fflush(stdout); /* records of finished cases survive a hang (oracle.ts kills and bisects) */
   }
   fflush(stdout);
   return 0;

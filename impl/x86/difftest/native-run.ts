@@ -8,7 +8,7 @@ import { Cpu } from "../cpu.js";
 import { compareOutcome, inconclusive } from "./compare.js";
 import { emulate } from "./emulate.js";
 import { generate } from "./generator.js";
-import { openOracle } from "./oracle.js";
+import { batches, openOracle } from "./oracle.js";
 import { writeVectors } from "./vectors.js";
 import type { Case, Outcome } from "./protocol.js";
 
@@ -29,9 +29,10 @@ console.log(`seed ${seed}, ${perRow} cases per table row${onlyGroup ? `, group $
 const cases = generate(seed, perRow).filter((c) => !onlyGroup || c.group === onlyGroup);
 const BATCH = 2000;
 const expected: (Outcome | null)[] = [];
-for (let k = 0; k < cases.length; k += BATCH) {
-  expected.push(...oracle.run(cases.slice(k, k + BATCH)));
-  process.stdout.write(`\roracle ${Math.min(k + BATCH, cases.length)}/${cases.length}`);
+// one oracle process per batch, and a batch never spans two groups (see batches in oracle.ts)
+for (const batch of batches(cases, BATCH)) {
+  expected.push(...oracle.run(batch));
+  process.stdout.write(`\roracle ${expected.length}/${cases.length}`);
 }
 console.log("");
 const cpu = new Cpu();
@@ -56,7 +57,7 @@ cases.forEach((c, k) => {
 console.log("group        cases  mismatches");
 for (const [g, s] of [...stats].sort()) console.log(`${g.padEnd(12)} ${String(s.cases).padStart(6)}  ${s.mismatches}`);
 console.log(`total        ${String(cases.length - oracleCrashes).padStart(6)}  ${total}`);
-if (oracleCrashes > 0) console.log(`${oracleCrashes} cases skipped: the oracle crashed on them`);
+if (oracleCrashes > 0) console.log(`${oracleCrashes} cases skipped: the oracle crashed or hung on them`);
 if (unjudged > 0) console.log(`${unjudged} cases inconclusive (both timed out, or a fault outside the test pages where the oracle has other memory)`);
 if (record) {
   const files = writeVectors(keep, oracle.name, seed, perRow);

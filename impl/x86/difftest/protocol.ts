@@ -66,11 +66,16 @@ export function encodeCase(c: Case, out: Buffer, at: number): void {
   Buffer.from(fillWindow(c.stackSeed)).copy(out, at + 40 + MAX_CODE + WINDOW);
 }
 
-/** decode an oracle record; SIGSEGV with the user bit in the error code is a #PF */
+/** si_code of a SIGSEGV raised for #GP (and other non-#PF faults) */
+const SI_KERNEL = 0x80;
+
+/** decode an oracle record; SIGSEGV with the user bit in the error code is a #PF unless its si_code
+ * is SI_KERNEL: a #GP(selector) whose selector has TI set (e.g. POP ES of a random word) has bit 2
+ * set too, and qemu-i386 leaves trapno at -1, so only si_code tells them apart */
 export function decodeOutcome(buf: Buffer, at: number): Outcome {
   const u = (k: number): number => buf.readUInt32LE(at + 4 * k);
-  const signo = u(13), err = u(11);
-  const isPf = signo === 11 && (err & 4) !== 0;
+  const signo = u(13), err = u(11), siCode = u(15);
+  const isPf = signo === 11 && (err & 4) !== 0 && siCode !== SI_KERNEL;
   return {
     regs: [0, 1, 2, 3, 4, 5, 6, 7].map(u), eflags: u(8), eip: u(9), signo,
     pf: isPf ? ((err & 2) !== 0 ? 2 : 1) : 0, cr2: isPf ? u(12) : 0, dirty: u(14),

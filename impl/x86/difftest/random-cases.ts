@@ -3,8 +3,9 @@
 // oracle can judge: rows marked oracle-checkable, or #UD outside the MMX/SSE/SEP opcode ranges a
 // Pentium III oracle implements, without LOCK (qemu does not fault a misplaced LOCK), FS/GS
 // overrides, LAR/LSL, the undefined group members qemu-i386 executes (C6/C7 /1-7, 0F BA /0-3,
-// FF /7), RET imm16 >= 0x8000 and POPA (see generator.ts), 16-bit SHLD/SHRD by CL (undefined results
-// above 16) and ARPL (fault kind of its conditional write unknown without hardware).
+// FF /7), RET imm16 >= 0x8000 and POPA (see generator.ts), 16-bit SHLD/SHRD by CL or by an imm8
+// above 16 (undefined results above 16) and ARPL (fault kind of its conditional write unknown
+// without hardware).
 // Above: generator.ts. Below: impl/x86 decoder (used only to select and cut cases).
 import { Cpu } from "../cpu.js";
 import { Insn } from "../insn.js";
@@ -67,6 +68,9 @@ export function randomCode(r: Rng): number[] | null {
     return bytes; // complete: the #UD must not race a fetch fault of a truncated instruction
   }
   if (!i.row!.oracle || i.row!.group === "x87") return null;
+  // 16-bit SHLD/SHRD by imm8 above 16 (the immediate is the last byte): SDM SHLD/SHRD, "if the
+  // count is greater than the operand size, the result is undefined", and so are the flags
+  if ((op === 0x1a4 || op === 0x1ac) && bytes.slice(0, j).includes(0x66) && (bytes[i.len - 1] & 31) > 16) return null;
   return bytes.slice(0, i.len);
 }
 
