@@ -1,6 +1,6 @@
 // Generator of spec/kernel-api/fluke.h, the C header of the x86 trap ABI (spec/kernel-api/x86.md):
 // the constants of common.ts, thread.ts and x86.ts, opaque object types sized and aligned as common.md
-// says, the state structs of every chapter (from the `state` argument of each *_set_state row), and one
+// says, the packed x86 IPC parameter block (offsets asserted), the state structs of every chapter (from the `state` argument of each *_set_state row), and one
 // static inline stub per kernel call of the registry that enters the kernel at its entry point with
 // its C parameters in registers. Run `npx tsx spec/gen-header.ts` after changing a registry row;
 // spec/gen-header.test.ts checks that the committed header is up to date. Below: spec/kernel-api/.
@@ -85,6 +85,18 @@ export const cSignature = (c: CallDef): CSig => {
 };
 
 // ---------------------------------------------------------------------------------------------
+// The x86 IPC parameter block (x86.md "IPC parameter block"): byte offsets of the published packed
+// layout (digest §12.3). impl/kernel/x86-ipc-abi.ts reads and updates blocks with these.
+
+export const IPC_BLOCK = {
+  send_buf_count: 0, send_ref_count: 1, recv_buf_count: 2, recv_ref_count: 3,
+  send_buf: 4, send_buf_tab: 12, send_ref_tab: 16, recv_buf: 20, recv_buf_tab: 28, recv_ref_tab: 32,
+} as const;
+export const IPC_BLOCK_BYTES = 36;
+/** struct fluke_ipc_buf: words at 0, buf at 4. */
+export const IPC_BUF_BYTES = 8;
+
+// ---------------------------------------------------------------------------------------------
 // Sections of the header
 
 const hex = (n: number): string => `0x${n.toString(16).toUpperCase()}`;
@@ -122,12 +134,35 @@ const constants = (): string[] => [
 
 const types = (): string[] => [
   "typedef int fluke_error_t;", "typedef int integer_t;", "typedef unsigned natural_t;", "typedef unsigned oskit_addr_t;",
-  "typedef unsigned fluke_type_t;", "typedef struct fluke_ipc_params fluke_ipc_params_t; /* layout: ipc.md / x86.md */",
+  "typedef unsigned fluke_type_t;",
   ...common.OBJECT_TYPES.map((t) => {
     const n = common.OBJECT_SIZE[t];
     return `typedef struct fluke_${t} { unsigned _opaque[${n / 4}]; } __attribute__((aligned(${n}))) fluke_${t}_t;`;
   }),
+  "",
+  ...ipcBlock(),
 ];
+
+/** The x86 IPC parameter block (x86.md "IPC parameter block": the published packed layout, offsets asserted). */
+const ipcBlock = (): string[] => {
+  const F = IPC_BLOCK;
+  const fieldsC: [keyof typeof F, string][] = [
+    ["send_buf_count", "unsigned char send_buf_count"], ["send_ref_count", "unsigned char send_ref_count"],
+    ["recv_buf_count", "unsigned char recv_buf_count"], ["recv_ref_count", "unsigned char recv_ref_count"],
+    ["send_buf", "struct fluke_ipc_buf send_buf"], ["send_buf_tab", "struct fluke_ipc_buf *send_buf_tab"],
+    ["send_ref_tab", "fluke_ref_t **send_ref_tab"], ["recv_buf", "struct fluke_ipc_buf recv_buf"],
+    ["recv_buf_tab", "struct fluke_ipc_buf *recv_buf_tab"], ["recv_ref_tab", "fluke_ref_t **recv_ref_tab"],
+  ];
+  return [
+    "/* IPC buffer descriptor (published): a buffer of `words` IPC words at `buf`. */",
+    "struct fluke_ipc_buf {", "\tunsigned words;", "\tvoid *buf;", "};", "typedef struct fluke_ipc_buf fluke_ipc_buf_t;", "",
+    "/* The x86 IPC parameter block (published packed layout; receiving calls advance the recv part, x86.md). */",
+    "typedef struct fluke_ipc_params {", ...fieldsC.map(([, d]) => `\t${d};`), "} __attribute__((packed)) fluke_ipc_params_t;",
+    ...fieldsC.map(([f]) => `_Static_assert(__builtin_offsetof(fluke_ipc_params_t, ${f}) == ${F[f]}, "fluke_ipc_params_t.${f}");`),
+    `_Static_assert(sizeof(fluke_ipc_params_t) == ${IPC_BLOCK_BYTES}, "fluke_ipc_params_t size");`,
+    `_Static_assert(sizeof(struct fluke_ipc_buf) == ${IPC_BUF_BYTES}, "fluke_ipc_buf size");`,
+  ];
+};
 
 /** A C declaration of `name` with type `type` ("unsigned x", "fluke_pset_t *x"). */
 const cDecl = (type: string, name: string): string => `${type}${type.endsWith("*") ? "" : " "}${name}`;
@@ -173,7 +208,10 @@ const stub = (c: CallDef): string[] => {
     ? `"call %P${regs.length || 1}"`
     : `"pushl %${regs.length + 1}\\n\\txchgl %%ebp, (%%esp)\\n\\tcall %P${regs.length}\\n\\tpopl %%ebp"`;
   const ins = [entry, ...(seventh === undefined ? [] : [`"g"((unsigned)${seventh.name})`])].join(", ");
-  body.push(`\t__asm__ volatile(${asm} : ${outs} : ${ins} : "memory", "cc");`);
+  // IPC calls leave the other registers undefined (published); receiving ones set ecx, esi, edi (x86.md)
+  const used = new Set(regs.map((_, i) => REG_CONSTRAINT[i]!.slice(1)));
+  const clobber = c.chapter === "ipc" ? [["c", "ecx"], ["d", "edx"], ["S", "esi"], ["D", "edi"]].filter(([r]) => !used.has(r!)).map(([, n]) => `"${n}", `).join("") : "";
+  body.push(`\t__asm__ volatile(${asm} : ${outs} : ${ins} : ${clobber}"memory", "cc");`);
   if (sig.ret === "fluke_error_t") body.push(c.chapter === "ipc" ? "\treturn (fluke_error_t)((r0 >> 16) & 0xff);" : "\treturn (fluke_error_t)r0;");
   else if (sig.ret !== "void") body.push(`\treturn (${sig.ret})r0;`);
   else body.push("\t(void)r0;");

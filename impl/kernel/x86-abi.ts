@@ -2,17 +2,20 @@
 // an x86 thread that called an entry point into the abstract call of the registry (C parameters in eax,
 // ebx, ecx, edx, esi, edi, ebp in the order spec/gen-header.ts's cSignature gives; records, tuples and
 // in-out hashes read through their pointers), and writing a call's results back (status or single value
-// in eax, other results through their pointers). Arrays of unknown length (IPC word buffers) are not
-// decoded yet: such a call is refused as a bad call. Above: x86-thread.ts. Below: kmemory.ts,
+// in eax, other results through their pointers). IPC parameter blocks go through x86-ipc-abi.ts; the IPC
+// calls return their status in eax bits 16-23. Above: x86-thread.ts. Below: x86-ipc-abi.ts, kmemory.ts,
 // spec/gen-header.ts (cSignature), spec/kernel-api/registry.ts.
 import type { z } from "zod";
 import { FLUKE_TYPE_VALUE, returnCodeValue, type CallDef, type FlukeType, type Outcome } from "../../spec/kernel-api/common.js";
-import { KERNEL_CALLS } from "../../spec/kernel-api/registry.js";
-import { X86_ARG_REGISTERS } from "../../spec/kernel-api/x86.js";
+import { CALLS_BY_NAME, KERNEL_CALLS } from "../../spec/kernel-api/registry.js";
+import { entryPoint, X86_ARG_REGISTERS } from "../../spec/kernel-api/x86.js";
 import { cSignature } from "../../spec/gen-header.js";
 import type { Kernel } from "./kernel.js";
 import type { KCall, KRegs, KTask } from "./kobjects.js";
 import { readTask, translateSpans, writeTask } from "./kmemory.js";
+import { BadX86Call, checkIpcWritable, decodeIpcParams, ipcReceives, writeIpcResults } from "./x86-ipc-abi.js";
+
+export { BadX86Call, X86Insane } from "./x86-ipc-abi.js";
 
 type Schema = z.ZodTypeAny;
 interface Def { type: string; innerType?: Schema; shape?: Record<string, Schema>; items?: Schema[]; entries?: Record<string, string> }
@@ -32,9 +35,6 @@ const enumWord = (v: string, s: Schema): number => {
 
 /** The enum value a register holds (inverse of enumWord), or the raw number for the parser to refuse. */
 const enumValue = (n: number, s: Schema): unknown => Object.values(def(bare(s)).entries ?? {}).find((v) => enumWord(v, s) === n) ?? n;
-
-/** A call x86 code made that the ABI cannot turn into a registry call (bad record, unsupported shape). */
-export class BadX86Call extends Error {}
 
 /** One C parameter: its name, the register value, and how it travels. */
 interface Param {
@@ -103,7 +103,9 @@ const argValue = (k: Kernel, task: KTask, p: Param, inOut: boolean): unknown => 
 export const decodeX86Call = (k: Kernel, task: KTask, regs: KRegs, row: CallDef): KCall => {
   const outNames = new Set(fieldsOf(row.out).map(([n]) => n));
   const args: Record<string, unknown> = {};
-  for (const p of paramsOf(row, regs)) if (p.isArg) args[p.name] = argValue(k, task, p, outNames.has(p.name));
+  for (const p of paramsOf(row, regs)) {
+    if (p.isArg) args[p.name] = p.name === "ipc_params" ? decodeIpcParams(k, task, p.value, row) : argValue(k, task, p, outNames.has(p.name));
+  }
   const r = row.args.safeParse(args);
   if (!r.success) throw new BadX86Call(`${row.name}: ${r.error.message}`);
   return { name: row.name, args: r.data as Record<string, unknown> };
@@ -121,7 +123,12 @@ const outPointers = (row: CallDef, regs: KRegs): { p: Param; bytes: number }[] =
 /** Check that every result pointer is writable (before the call, so a bad pointer faults without effect). */
 export const checkOutPointers = (k: Kernel, task: KTask, row: CallDef, regs: KRegs): void => {
   for (const { p, bytes } of outPointers(row, regs)) translateSpans(k, task, p.value, bytes, "write");
+  const block = ipcBlockOf(row, regs);
+  if (block !== null) checkIpcWritable(k, task, block, row);
 };
+
+/** The address of the call's IPC parameter block, or null if it has none. */
+const ipcBlockOf = (row: CallDef, regs: KRegs): number | null => paramsOf(row, regs).find((p) => p.name === "ipc_params")?.value ?? null;
 
 /** The words of a result value: a number, a tuple, or a record (fields without a C form skipped). */
 const resultWords = (v: unknown, s: Schema): number[] => {
@@ -151,5 +158,31 @@ export const writeResults = (k: Kernel, task: KTask, row: CallDef, regs: KRegs, 
     }
   }
   if (sig.retName !== null) regs.eax = resultWords(out[sig.retName] ?? 0, fieldsOf(row.out).find(([n]) => n === sig.retName)![1])[0]!;
-  else if (sig.ret === "fluke_error_t") regs.eax = row.chapter === "ipc" ? (returnCodeValue(outcome.rc) & 0xff) << 16 : returnCodeValue(outcome.rc);
+  else if (sig.ret === "fluke_error_t" && row.chapter !== "ipc") regs.eax = returnCodeValue(outcome.rc);
+  if (row.chapter !== "ipc") return;
+  // IPC (published): bits 16-23 = status, 24-31 = 0; receiving calls put al/ah, ecx, esi, edi (x86-ipc-abi.ts)
+  const block = ipcBlockOf(row, regs);
+  regs.eax = 0;
+  if (block !== null && ipcReceives(row)) {
+    writeIpcResults(k, task, block, (out["words"] as number[] | undefined) ?? [], Number(out["refs_received"] ?? 0), regs);
+  }
+  regs.eax = ((regs.eax & 0xffff) | ((returnCodeValue(outcome.rc) & 0xff) << 16)) >>> 0;
+};
+
+/**
+ * A blocked IPC call whose first part is done continues as another call (ipc.md "Blocking and the
+ * atomic API": connect_send_over_receive as client_over_receive, a *wait_receive as wait_receive, ...).
+ * Rewrite the registers to encode that call (x86.md: a call in progress is a register state): eip at its
+ * entry point, its parameters (the same parameter block and port_alias pointer) in its registers. Returns
+ * the new row, or null when nothing is to be rewritten (same call, not IPC, or a parameter it lacks).
+ */
+export const rewriteToContinuation = (row: CallDef, next: string, regs: KRegs): CallDef | null => {
+  const to = CALLS_BY_NAME.get(next);
+  if (to === undefined || to === row || row.chapter !== "ipc" || to.chapter !== "ipc") return null;
+  const old = new Map(paramsOf(row, regs).map((p) => [p.name, p.value]));
+  const values = cSignature(to).params.map((p) => old.get(p.name));
+  if (values.some((v) => v === undefined)) return null;
+  values.forEach((v, i) => void (regs[X86_ARG_REGISTERS[i]!] = v!));
+  regs.eip = entryPoint(to.trap);
+  return to;
 };

@@ -5,7 +5,8 @@
 // the task's software TLB from Kernel.translate (pages holding live objects go through x86-objpage.ts) or
 // is routed as a fault (region keeper, handler, task keeper); other processor exceptions and `int n` are
 // synchronous exceptions with code 0x300 + vector. A blocked call leaves eip at its entry point (the
-// atomic API); its result is applied when the kernel reports its completion. Each task has one Tlb,
+// atomic API), rewritten to the continuation's entry point when the kernel continues it as another call
+// (IPC's multi-phase calls); its result is applied when the kernel reports its completion. Each task has one Tlb,
 // flushed by the task's vm listeners and at the start of every slice (objects created by other threads
 // since may sit on mapped pages). Above: x86-spawn.ts, the Scheduler, tests. Below: kernel.ts,
 // exceptions.ts, x86-abi.ts, x86-objpage.ts, impl/x86.
@@ -18,7 +19,7 @@ import type { Kernel } from "./kernel.js";
 import { live, type KRegs, type KTask, type KThread } from "./kobjects.js";
 import { readTask } from "./kmemory.js";
 import { KERNEL_OP_COST, type Schedulable } from "./scheduler.js";
-import { BadX86Call, checkOutPointers, decodeX86Call, rowOfTrap, writeResults } from "./x86-abi.js";
+import { BadX86Call, checkOutPointers, decodeX86Call, rewriteToContinuation, rowOfTrap, writeResults, X86Insane } from "./x86-abi.js";
 import { hasObjects, pageOf, stepOnObjectPage, tlbPerms } from "./x86-objpage.js";
 
 /** Vector and error code the runner reports for a call the ABI cannot decode (#GP(0)). */
@@ -72,7 +73,10 @@ export const installX86 = (k: Kernel): Set<X86Thread> => {
   byKernel.set(k, (set = all));
   k.completionListeners.add((done) => {
     for (const c of done) runners.get(c.thread)?.completed(c.outcome, null);
-    for (const x of all) if (x.runnable()) k.sched.ready(x);
+    for (const x of all) {
+      x.syncContinuation();
+      if (x.runnable()) k.sched.ready(x);
+    }
   });
   excHooks.onInsanity = (t) => runners.get(t)?.abandonCall();
   return set;
@@ -180,6 +184,7 @@ export class X86Thread implements Schedulable {
     } catch (e) {
       if (e instanceof KFault) return this.route(task, { kind: "fault", fault: e });
       if (e instanceof BadX86Call) return this.route(task, { kind: "trap", vector: BAD_CALL_VECTOR, error: 0 });
+      if (e instanceof X86Insane) return this.route(task, { kind: "insanity", code: e.code }); // abandoned past the call
       throw e;
     }
     this.call = { row, ret };
@@ -224,6 +229,16 @@ export class X86Thread implements Schedulable {
     if (task !== null) writeResults(this.k, task, c.row, this.t.regs, outcome);
     this.t.regs.eip = c.ret;
     this.t.regs.esp = (this.t.regs.esp + 4) >>> 0;
+  }
+
+  /** A blocked call the kernel continues as another call (t.pending): make the registers encode that call. */
+  syncContinuation(): void {
+    const next = this.t.pending;
+    if (next === null || this.t.wait === null) return;
+    const c = this.callAtEip(null);
+    if (c === null || c.row.name === next.name) return;
+    const to = rewriteToContinuation(c.row, next.name, this.t.regs);
+    if (to !== null) this.call = { row: to, ret: c.ret };
   }
 
   /** The call raised an insanity: it is abandoned, the thread continues (or is saved) past it. */

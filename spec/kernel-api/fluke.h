@@ -109,7 +109,6 @@ typedef int integer_t;
 typedef unsigned natural_t;
 typedef unsigned oskit_addr_t;
 typedef unsigned fluke_type_t;
-typedef struct fluke_ipc_params fluke_ipc_params_t; /* layout: ipc.md / x86.md */
 typedef struct fluke_thread { unsigned _opaque[32]; } __attribute__((aligned(128))) fluke_thread_t;
 typedef struct fluke_task { unsigned _opaque[16]; } __attribute__((aligned(64))) fluke_task_t;
 typedef struct fluke_region { unsigned _opaque[8]; } __attribute__((aligned(32))) fluke_region_t;
@@ -119,6 +118,39 @@ typedef struct fluke_pset { unsigned _opaque[8]; } __attribute__((aligned(32))) 
 typedef struct fluke_mutex { unsigned _opaque[4]; } __attribute__((aligned(16))) fluke_mutex_t;
 typedef struct fluke_cond { unsigned _opaque[4]; } __attribute__((aligned(16))) fluke_cond_t;
 typedef struct fluke_ref { unsigned _opaque[4]; } __attribute__((aligned(16))) fluke_ref_t;
+
+/* IPC buffer descriptor (published): a buffer of `words` IPC words at `buf`. */
+struct fluke_ipc_buf {
+	unsigned words;
+	void *buf;
+};
+typedef struct fluke_ipc_buf fluke_ipc_buf_t;
+
+/* The x86 IPC parameter block (published packed layout; receiving calls advance the recv part, x86.md). */
+typedef struct fluke_ipc_params {
+	unsigned char send_buf_count;
+	unsigned char send_ref_count;
+	unsigned char recv_buf_count;
+	unsigned char recv_ref_count;
+	struct fluke_ipc_buf send_buf;
+	struct fluke_ipc_buf *send_buf_tab;
+	fluke_ref_t **send_ref_tab;
+	struct fluke_ipc_buf recv_buf;
+	struct fluke_ipc_buf *recv_buf_tab;
+	fluke_ref_t **recv_ref_tab;
+} __attribute__((packed)) fluke_ipc_params_t;
+_Static_assert(__builtin_offsetof(fluke_ipc_params_t, send_buf_count) == 0, "fluke_ipc_params_t.send_buf_count");
+_Static_assert(__builtin_offsetof(fluke_ipc_params_t, send_ref_count) == 1, "fluke_ipc_params_t.send_ref_count");
+_Static_assert(__builtin_offsetof(fluke_ipc_params_t, recv_buf_count) == 2, "fluke_ipc_params_t.recv_buf_count");
+_Static_assert(__builtin_offsetof(fluke_ipc_params_t, recv_ref_count) == 3, "fluke_ipc_params_t.recv_ref_count");
+_Static_assert(__builtin_offsetof(fluke_ipc_params_t, send_buf) == 4, "fluke_ipc_params_t.send_buf");
+_Static_assert(__builtin_offsetof(fluke_ipc_params_t, send_buf_tab) == 12, "fluke_ipc_params_t.send_buf_tab");
+_Static_assert(__builtin_offsetof(fluke_ipc_params_t, send_ref_tab) == 16, "fluke_ipc_params_t.send_ref_tab");
+_Static_assert(__builtin_offsetof(fluke_ipc_params_t, recv_buf) == 20, "fluke_ipc_params_t.recv_buf");
+_Static_assert(__builtin_offsetof(fluke_ipc_params_t, recv_buf_tab) == 28, "fluke_ipc_params_t.recv_buf_tab");
+_Static_assert(__builtin_offsetof(fluke_ipc_params_t, recv_ref_tab) == 32, "fluke_ipc_params_t.recv_ref_tab");
+_Static_assert(sizeof(fluke_ipc_params_t) == 36, "fluke_ipc_params_t size");
+_Static_assert(sizeof(struct fluke_ipc_buf) == 8, "fluke_ipc_buf size");
 
 struct fluke_thread_state {
 	integer_t hash;
@@ -803,7 +835,7 @@ static inline fluke_error_t fluke_ipc_send(fluke_ref_t *destination, fluke_ipc_p
 	unsigned r0, r1;
 	r0 = (unsigned)destination;
 	r1 = (unsigned)ipc_params;
-	__asm__ volatile("call %P2" : "+a"(r0), "+b"(r1) : "i"(0xC0000500) : "memory", "cc");
+	__asm__ volatile("call %P2" : "+a"(r0), "+b"(r1) : "i"(0xC0000500) : "ecx", "edx", "esi", "edi", "memory", "cc");
 	return (fluke_error_t)((r0 >> 16) & 0xff);
 }
 
@@ -813,7 +845,7 @@ static inline fluke_error_t fluke_ipc_call(fluke_ref_t *destination, fluke_ipc_p
 	unsigned r0, r1;
 	r0 = (unsigned)destination;
 	r1 = (unsigned)ipc_params;
-	__asm__ volatile("call %P2" : "+a"(r0), "+b"(r1) : "i"(0xC0000510) : "memory", "cc");
+	__asm__ volatile("call %P2" : "+a"(r0), "+b"(r1) : "i"(0xC0000510) : "ecx", "edx", "esi", "edi", "memory", "cc");
 	return (fluke_error_t)((r0 >> 16) & 0xff);
 }
 
@@ -822,7 +854,7 @@ static inline void fluke_ipc_reply(fluke_ipc_params_t *ipc_params)
 {
 	unsigned r0;
 	r0 = (unsigned)ipc_params;
-	__asm__ volatile("call %P1" : "+a"(r0) : "i"(0xC0000520) : "memory", "cc");
+	__asm__ volatile("call %P1" : "+a"(r0) : "i"(0xC0000520) : "ecx", "edx", "esi", "edi", "memory", "cc");
 	(void)r0;
 }
 
@@ -832,7 +864,7 @@ static inline fluke_error_t fluke_ipc_reply_wait_receive(fluke_ipc_params_t *ipc
 	unsigned r0, r1;
 	r0 = (unsigned)ipc_params;
 	r1 = (unsigned)port_alias;
-	__asm__ volatile("call %P2" : "+a"(r0), "+b"(r1) : "i"(0xC0000530) : "memory", "cc");
+	__asm__ volatile("call %P2" : "+a"(r0), "+b"(r1) : "i"(0xC0000530) : "ecx", "edx", "esi", "edi", "memory", "cc");
 	return (fluke_error_t)((r0 >> 16) & 0xff);
 }
 
@@ -843,7 +875,7 @@ static inline fluke_error_t fluke_ipc_setup_wait_receive(fluke_pset_t *pset, flu
 	r0 = (unsigned)pset;
 	r1 = (unsigned)ipc_params;
 	r2 = (unsigned)port_alias;
-	__asm__ volatile("call %P3" : "+a"(r0), "+b"(r1), "+c"(r2) : "i"(0xC0000540) : "memory", "cc");
+	__asm__ volatile("call %P3" : "+a"(r0), "+b"(r1), "+c"(r2) : "i"(0xC0000540) : "edx", "esi", "edi", "memory", "cc");
 	return (fluke_error_t)((r0 >> 16) & 0xff);
 }
 
@@ -853,7 +885,7 @@ static inline fluke_error_t fluke_ipc_wait_receive(fluke_ipc_params_t *ipc_param
 	unsigned r0, r1;
 	r0 = (unsigned)ipc_params;
 	r1 = (unsigned)port_alias;
-	__asm__ volatile("call %P2" : "+a"(r0), "+b"(r1) : "i"(0xC0000550) : "memory", "cc");
+	__asm__ volatile("call %P2" : "+a"(r0), "+b"(r1) : "i"(0xC0000550) : "ecx", "edx", "esi", "edi", "memory", "cc");
 	return (fluke_error_t)((r0 >> 16) & 0xff);
 }
 
@@ -863,7 +895,7 @@ static inline fluke_error_t fluke_ipc_client_connect_send(fluke_ref_t *destinati
 	unsigned r0, r1;
 	r0 = (unsigned)destination;
 	r1 = (unsigned)ipc_params;
-	__asm__ volatile("call %P2" : "+a"(r0), "+b"(r1) : "i"(0xC0000560) : "memory", "cc");
+	__asm__ volatile("call %P2" : "+a"(r0), "+b"(r1) : "i"(0xC0000560) : "ecx", "edx", "esi", "edi", "memory", "cc");
 	return (fluke_error_t)((r0 >> 16) & 0xff);
 }
 
@@ -873,7 +905,7 @@ static inline fluke_error_t fluke_ipc_client_connect_send_over_receive(fluke_ref
 	unsigned r0, r1;
 	r0 = (unsigned)destination;
 	r1 = (unsigned)ipc_params;
-	__asm__ volatile("call %P2" : "+a"(r0), "+b"(r1) : "i"(0xC0000570) : "memory", "cc");
+	__asm__ volatile("call %P2" : "+a"(r0), "+b"(r1) : "i"(0xC0000570) : "ecx", "edx", "esi", "edi", "memory", "cc");
 	return (fluke_error_t)((r0 >> 16) & 0xff);
 }
 
@@ -883,7 +915,7 @@ static inline fluke_error_t fluke_ipc_server_ack_send_wait_receive(fluke_ipc_par
 	unsigned r0, r1;
 	r0 = (unsigned)ipc_params;
 	r1 = (unsigned)port_alias;
-	__asm__ volatile("call %P2" : "+a"(r0), "+b"(r1) : "i"(0xC0000580) : "memory", "cc");
+	__asm__ volatile("call %P2" : "+a"(r0), "+b"(r1) : "i"(0xC0000580) : "ecx", "edx", "esi", "edi", "memory", "cc");
 	return (fluke_error_t)((r0 >> 16) & 0xff);
 }
 
@@ -893,7 +925,7 @@ static inline fluke_error_t fluke_ipc_server_send_wait_receive(fluke_ipc_params_
 	unsigned r0, r1;
 	r0 = (unsigned)ipc_params;
 	r1 = (unsigned)port_alias;
-	__asm__ volatile("call %P2" : "+a"(r0), "+b"(r1) : "i"(0xC0000590) : "memory", "cc");
+	__asm__ volatile("call %P2" : "+a"(r0), "+b"(r1) : "i"(0xC0000590) : "ecx", "edx", "esi", "edi", "memory", "cc");
 	return (fluke_error_t)((r0 >> 16) & 0xff);
 }
 
@@ -902,7 +934,7 @@ static inline fluke_error_t fluke_ipc_client_send(fluke_ipc_params_t *ipc_params
 {
 	unsigned r0;
 	r0 = (unsigned)ipc_params;
-	__asm__ volatile("call %P1" : "+a"(r0) : "i"(0xC00005A0) : "memory", "cc");
+	__asm__ volatile("call %P1" : "+a"(r0) : "i"(0xC00005A0) : "ecx", "edx", "esi", "edi", "memory", "cc");
 	return (fluke_error_t)((r0 >> 16) & 0xff);
 }
 
@@ -911,7 +943,7 @@ static inline fluke_error_t fluke_ipc_server_send(fluke_ipc_params_t *ipc_params
 {
 	unsigned r0;
 	r0 = (unsigned)ipc_params;
-	__asm__ volatile("call %P1" : "+a"(r0) : "i"(0xC00005B0) : "memory", "cc");
+	__asm__ volatile("call %P1" : "+a"(r0) : "i"(0xC00005B0) : "ecx", "edx", "esi", "edi", "memory", "cc");
 	return (fluke_error_t)((r0 >> 16) & 0xff);
 }
 
@@ -920,7 +952,7 @@ static inline fluke_error_t fluke_ipc_client_receive(fluke_ipc_params_t *ipc_par
 {
 	unsigned r0;
 	r0 = (unsigned)ipc_params;
-	__asm__ volatile("call %P1" : "+a"(r0) : "i"(0xC00005C0) : "memory", "cc");
+	__asm__ volatile("call %P1" : "+a"(r0) : "i"(0xC00005C0) : "ecx", "edx", "esi", "edi", "memory", "cc");
 	return (fluke_error_t)((r0 >> 16) & 0xff);
 }
 
@@ -929,7 +961,7 @@ static inline fluke_error_t fluke_ipc_server_receive(fluke_ipc_params_t *ipc_par
 {
 	unsigned r0;
 	r0 = (unsigned)ipc_params;
-	__asm__ volatile("call %P1" : "+a"(r0) : "i"(0xC00005D0) : "memory", "cc");
+	__asm__ volatile("call %P1" : "+a"(r0) : "i"(0xC00005D0) : "ecx", "edx", "esi", "edi", "memory", "cc");
 	return (fluke_error_t)((r0 >> 16) & 0xff);
 }
 
@@ -938,7 +970,7 @@ static inline fluke_error_t fluke_ipc_client_over_receive(fluke_ipc_params_t *ip
 {
 	unsigned r0;
 	r0 = (unsigned)ipc_params;
-	__asm__ volatile("call %P1" : "+a"(r0) : "i"(0xC00005E0) : "memory", "cc");
+	__asm__ volatile("call %P1" : "+a"(r0) : "i"(0xC00005E0) : "ecx", "edx", "esi", "edi", "memory", "cc");
 	return (fluke_error_t)((r0 >> 16) & 0xff);
 }
 
@@ -947,7 +979,7 @@ static inline fluke_error_t fluke_ipc_server_over_receive(fluke_ipc_params_t *ip
 {
 	unsigned r0;
 	r0 = (unsigned)ipc_params;
-	__asm__ volatile("call %P1" : "+a"(r0) : "i"(0xC00005F0) : "memory", "cc");
+	__asm__ volatile("call %P1" : "+a"(r0) : "i"(0xC00005F0) : "ecx", "edx", "esi", "edi", "memory", "cc");
 	return (fluke_error_t)((r0 >> 16) & 0xff);
 }
 
@@ -956,7 +988,7 @@ static inline fluke_error_t fluke_ipc_client_ack_send(fluke_ipc_params_t *ipc_pa
 {
 	unsigned r0;
 	r0 = (unsigned)ipc_params;
-	__asm__ volatile("call %P1" : "+a"(r0) : "i"(0xC0000600) : "memory", "cc");
+	__asm__ volatile("call %P1" : "+a"(r0) : "i"(0xC0000600) : "ecx", "edx", "esi", "edi", "memory", "cc");
 	return (fluke_error_t)((r0 >> 16) & 0xff);
 }
 
@@ -965,7 +997,7 @@ static inline fluke_error_t fluke_ipc_server_ack_send(fluke_ipc_params_t *ipc_pa
 {
 	unsigned r0;
 	r0 = (unsigned)ipc_params;
-	__asm__ volatile("call %P1" : "+a"(r0) : "i"(0xC0000610) : "memory", "cc");
+	__asm__ volatile("call %P1" : "+a"(r0) : "i"(0xC0000610) : "ecx", "edx", "esi", "edi", "memory", "cc");
 	return (fluke_error_t)((r0 >> 16) & 0xff);
 }
 
@@ -974,7 +1006,7 @@ static inline fluke_error_t fluke_ipc_client_ack_send_over_receive(fluke_ipc_par
 {
 	unsigned r0;
 	r0 = (unsigned)ipc_params;
-	__asm__ volatile("call %P1" : "+a"(r0) : "i"(0xC0000620) : "memory", "cc");
+	__asm__ volatile("call %P1" : "+a"(r0) : "i"(0xC0000620) : "ecx", "edx", "esi", "edi", "memory", "cc");
 	return (fluke_error_t)((r0 >> 16) & 0xff);
 }
 
@@ -983,7 +1015,7 @@ static inline fluke_error_t fluke_ipc_server_ack_send_over_receive(fluke_ipc_par
 {
 	unsigned r0;
 	r0 = (unsigned)ipc_params;
-	__asm__ volatile("call %P1" : "+a"(r0) : "i"(0xC0000630) : "memory", "cc");
+	__asm__ volatile("call %P1" : "+a"(r0) : "i"(0xC0000630) : "ecx", "edx", "esi", "edi", "memory", "cc");
 	return (fluke_error_t)((r0 >> 16) & 0xff);
 }
 
@@ -992,7 +1024,7 @@ static inline fluke_error_t fluke_ipc_client_send_over_receive(fluke_ipc_params_
 {
 	unsigned r0;
 	r0 = (unsigned)ipc_params;
-	__asm__ volatile("call %P1" : "+a"(r0) : "i"(0xC0000640) : "memory", "cc");
+	__asm__ volatile("call %P1" : "+a"(r0) : "i"(0xC0000640) : "ecx", "edx", "esi", "edi", "memory", "cc");
 	return (fluke_error_t)((r0 >> 16) & 0xff);
 }
 
@@ -1001,7 +1033,7 @@ static inline fluke_error_t fluke_ipc_server_send_over_receive(fluke_ipc_params_
 {
 	unsigned r0;
 	r0 = (unsigned)ipc_params;
-	__asm__ volatile("call %P1" : "+a"(r0) : "i"(0xC0000650) : "memory", "cc");
+	__asm__ volatile("call %P1" : "+a"(r0) : "i"(0xC0000650) : "ecx", "edx", "esi", "edi", "memory", "cc");
 	return (fluke_error_t)((r0 >> 16) & 0xff);
 }
 
@@ -1010,7 +1042,7 @@ static inline void fluke_ipc_client_disconnect(void)
 {
 	unsigned r0;
 	r0 = 0;
-	__asm__ volatile("call %P1" : "+a"(r0) : "i"(0xC0000660) : "memory", "cc");
+	__asm__ volatile("call %P1" : "+a"(r0) : "i"(0xC0000660) : "ecx", "edx", "esi", "edi", "memory", "cc");
 	(void)r0;
 }
 
@@ -1019,7 +1051,7 @@ static inline void fluke_ipc_server_disconnect(void)
 {
 	unsigned r0;
 	r0 = 0;
-	__asm__ volatile("call %P1" : "+a"(r0) : "i"(0xC0000670) : "memory", "cc");
+	__asm__ volatile("call %P1" : "+a"(r0) : "i"(0xC0000670) : "ecx", "edx", "esi", "edi", "memory", "cc");
 	(void)r0;
 }
 
@@ -1028,7 +1060,7 @@ static inline void fluke_ipc_client_alert(void)
 {
 	unsigned r0;
 	r0 = 0;
-	__asm__ volatile("call %P1" : "+a"(r0) : "i"(0xC0000680) : "memory", "cc");
+	__asm__ volatile("call %P1" : "+a"(r0) : "i"(0xC0000680) : "ecx", "edx", "esi", "edi", "memory", "cc");
 	(void)r0;
 }
 
@@ -1037,7 +1069,7 @@ static inline void fluke_ipc_server_alert(void)
 {
 	unsigned r0;
 	r0 = 0;
-	__asm__ volatile("call %P1" : "+a"(r0) : "i"(0xC0000690) : "memory", "cc");
+	__asm__ volatile("call %P1" : "+a"(r0) : "i"(0xC0000690) : "ecx", "edx", "esi", "edi", "memory", "cc");
 	(void)r0;
 }
 

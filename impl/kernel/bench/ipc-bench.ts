@@ -1,13 +1,12 @@
 // `npm run bench:ipc`: IPC speed of the concrete kernel with native threads (native-host.ts), each figure
 // next to a plain TypeScript function doing the same message copy in the same run: idempotent call/reply
 // round trips, reliable-RPC round trips, and reliable streaming (words per second). Median of 5 runs each,
-// ratios printed. x86 <-> native is measured only once the x86 thread runner exists and is wired here.
+// ratios printed; and an x86 client (x86-tests/ipc.c, built with gcc -m32) calling a native server.
 // A benchmark, not a test: nothing here asserts speed. Above: package.json. Below: bench/ipc-programs.ts.
-import { existsSync } from "node:fs";
-import { fileURLToPath } from "node:url";
 import { performance } from "node:perf_hooks";
 import type { NativeProgram } from "../native.js";
-import { spawnNative } from "../native-host.js";
+import { nativeHost, spawnNative } from "../native-host.js";
+import { MODE, x86IpcWorld } from "../x86-ipc-testkit.js";
 import { THREAD, idemClient, idemServer, ipcWorld, relClient, relServer, streamClient, streamServer } from "./ipc-programs.js";
 
 const RUNS = 5;
@@ -90,7 +89,24 @@ const report = (label: string, unit: string, samples: { kernel: number; plain: n
   console.log(`${label.padEnd(46)} kernel ${fmt(k).padStart(9)} ${unit}   plain TS ${fmt(p).padStart(9)} ${unit}   plain/kernel ${(p / k).toFixed(1)}x`);
 };
 
-const x86Runner = fileURLToPath(new URL("../x86-thread.ts", import.meta.url));
+/** x86 client (x86-tests/ipc.c, mode bench: n fluke_ipc_call of 2 words) and native idemServer; the plain side as `idempotent`. */
+const x86Idempotent = (n: number): { kernel: number; plain: number } => {
+  let sum = -1;
+  const kernel = time(() => {
+    const { k, results } = x86IpcWorld(MODE.bench, n);
+    nativeHost(k).tracing = false;
+    spawnNative(k, k.rootTask, THREAD(1), idemServer(n));
+    k.sched.run();
+    sum = results()["bench_sum"]![0]!;
+  });
+  if (sum !== (n * (n - 1) + 2 * n) >>> 0) throw new Error(`x86 client did not finish: sum ${sum}`);
+  let sink = 0;
+  const plain = time(() => {
+    for (let i = 0; i < n; i++) sink += plainCall((w) => w.map((x) => (x * 2) >>> 0), [i, 1], 2)[1]!;
+  });
+  if (sink !== 2 * n) throw new Error("plain x86 idempotent copy broken");
+  return { kernel: n / kernel, plain: n / plain };
+};
 
 const main = (): void => {
   const n = Number(process.env["BENCH_IPC_N"] ?? 20000);
@@ -102,8 +118,7 @@ const main = (): void => {
   const st = runs(() => streaming(Math.max(1, n / 100), 32, 16));
   report("native reliable streaming (16-word sends)", "words/s", st);
   console.log(`${"native reliable streaming, connections".padEnd(46)} kernel ${fmt(median(st.map((s) => s.rtt))).padStart(9)} rt/s (32 sends + over/ack each)`);
-  if (!existsSync(x86Runner)) console.log("x86 <-> native: not available yet (impl/kernel/x86-thread.ts does not exist)");
-  else console.log("x86 <-> native: not available yet (the x86 runner exists, but when this bench was written its call decoder could not read IPC parameter blocks; no x86 client is wired here)");
+  report("x86 -> native idempotent call/reply", "rt/s", runs(() => x86Idempotent(n)));
 };
 
 main();
