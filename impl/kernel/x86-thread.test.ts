@@ -92,6 +92,30 @@ describe("x86 threads", () => {
     expect(results().spin).toBeGreaterThanOrEqual(before.spin);
   });
 
+  test("a keeper that serves the fault lets the thread continue (demand paging through the keeper's reply)", () => {
+    const { kt, x, results } = setup(false);
+    expect(kt.k.sched.run(300_000)).toBe("limit");
+    const stalled = results().spin; // the thread cannot move on while the region allows nothing
+    kt.ok("fluke_region_protect", { region: NEST.regions[0], max_prot: 0 });
+    expect(kt.k.sched.run(300_000)).toBe("idle");
+    // The boot thread serves the keeper port: a port set, the port in it, then wait for the fault message.
+    const PSET = 0x2800, PSET_REF = 0x2840;
+    kt.ok("fluke_pset_create", { new_pset: PSET });
+    kt.ok("fluke_ref_create", { new_ref: PSET_REF });
+    kt.ok("fluke_pset_reference", { pset: PSET, new_pset_ref: PSET_REF });
+    kt.ok("fluke_port_set_state", { port: NEST.keeper, state: null, pset_ref: PSET_REF });
+    const got = kt.ok("fluke_ipc_setup_wait_receive", { pset: PSET, ipc_params: { send_words: [], send_refs: [], recv_words_max: 16, recv_refs: [] } });
+    const words = got.words as number[];
+    expect(words[0]).toBe(faultExcCode("exec"));
+    expect(words[1]! - (words[1]! % PAGE_SIZE)).toBe(0x10000);
+    // The keeper fixes the cause (gives the rights back) and replies: the faulting access is retried.
+    kt.ok("fluke_region_protect", { region: NEST.regions[0], max_prot: 15 });
+    kt.ok("fluke_ipc_reply", { ipc_params: { send_words: [0, 0], send_refs: [], recv_words_max: 0, recv_refs: [] } });
+    expect(x.t.wait).toBeNull();
+    expect(kt.k.sched.run(300_000)).toBe("limit");
+    expect(results().spin).toBeGreaterThan(stalled);
+  });
+
   test("with the top region made execute-only, the next data access faults to its keeper at its address", () => {
     const { kt, x } = setup(false);
     expect(kt.k.sched.run(100_000)).toBe("limit");
