@@ -5,13 +5,14 @@
 import { resolve } from "node:path";
 import { stderr, stdout } from "node:process";
 import { openAdapter } from "./adapters/in-process.js";
+import { formatCoverage, writeCoverageJson, CoverageRecorder } from "./conform-coverage.js";
 import { CHUNK, describeFailure, randomCalls, readReplay, replayFile, runCampaign, writeReplay, type Progress } from "./conform-campaign.js";
 
 export const CONFORM_HELP = `fluke conform: check an implementation of the kernel API against the abstract model
 
 Usage:
   fluke conform [--adapter model|impl|"<command>"] [--runs N] [--max-commands N] [--seed S]
-                [--pages N] [--timeout MS] [--out FILE]
+                [--pages N] [--timeout MS] [--out FILE] [--coverage] [--coverage-json FILE]
   fluke conform --replay FILE [--adapter ...] [--timeout MS]
 
 Random call sequences (drawn from the spec's registry schemas by model/prop-gen.ts, after a fixed setup
@@ -30,21 +31,25 @@ Options:
   --timeout MS       longest wait for one answer of a command adapter (default 10000)
   --out FILE         where to write a failing sequence (default ./fluke-conform-failure-<seed>.json)
   --replay FILE      run a written sequence again (on its adapter, or on --adapter)
+  --coverage         after the campaign, print which kernel calls, listed return and insanity codes,
+                     blocked / fault outcomes and completions the run reached (table and summary line)
+  --coverage-json F  write that coverage report as JSON to file F
   --help             this text
 
 Progress (seed of the current chunk of ${CHUNK} runs, runs done, calls checked) goes to stderr.
 Exit status: 0 if every call agreed, 1 on a disagreement or a fault, 2 on bad usage.
 `;
 
-interface Opts { adapter?: string; runs: number; maxCommands: number; seed: number; pages: number; timeout: number; out?: string; replay?: string }
+interface Opts { adapter?: string; runs: number; maxCommands: number; seed: number; pages: number; timeout: number; out?: string; replay?: string; coverage: boolean; coverageJson?: string }
 
-const VALUED = new Set(["--adapter", "--runs", "--max-commands", "--seed", "--pages", "--timeout", "--out", "--replay"]);
+const VALUED = new Set(["--adapter", "--runs", "--max-commands", "--seed", "--pages", "--timeout", "--out", "--replay", "--coverage-json"]);
 
 const parse = (args: readonly string[]): Opts | string => {
   const env = process.env["FLUKE_SEED"];
-  const o: Opts = { runs: 100, maxCommands: 30, seed: env !== undefined && env !== "" ? Number(env) : Date.now() % 0x7fff_ffff, pages: 64, timeout: 10_000 };
+  const o: Opts = { runs: 100, maxCommands: 30, seed: env !== undefined && env !== "" ? Number(env) : Date.now() % 0x7fff_ffff, pages: 64, timeout: 10_000, coverage: false };
   for (let i = 0; i < args.length; i++) {
     const a = args[i]!;
+    if (a === "--coverage") { o.coverage = true; continue; }
     if (!VALUED.has(a)) return `unknown option '${a}'`;
     const v = args[++i];
     if (v === undefined) return `${a} needs a value`;
@@ -53,6 +58,7 @@ const parse = (args: readonly string[]): Opts | string => {
     const set = <K extends keyof Opts>(k: K, x: number | string): string | null => (typeof x === "string" ? x : ((o[k] as number) = x, null));
     const err =
       a === "--adapter" ? ((o.adapter = v), null) : a === "--out" ? ((o.out = v), null) : a === "--replay" ? ((o.replay = v), null)
+      : a === "--coverage-json" ? ((o.coverageJson = v), null)
       : a === "--runs" ? set("runs", int(1)) : a === "--max-commands" ? set("maxCommands", int(1)) : a === "--seed" ? set("seed", int(0))
       : a === "--pages" ? set("pages", int(1)) : set("timeout", int(1));
     if (err !== null) return err;
@@ -110,15 +116,25 @@ export const conformMain = async (args: readonly string[]): Promise<number> => {
   if (o.replay !== undefined) return replay(o, o.replay);
   const spec = o.adapter ?? "impl";
   stdout.write(`conform: adapter ${spec}, seed ${o.seed} (replay with --seed ${o.seed} or FLUKE_SEED=${o.seed}), ${o.runs} runs of up to ${o.maxCommands} random calls\n`);
-  const adapter = openAdapter(spec, { timeoutMs: o.timeout });
+  const cov = o.coverage || o.coverageJson !== undefined ? new CoverageRecorder() : null;
+  const opened = openAdapter(spec, { timeoutMs: o.timeout });
+  const adapter = cov === null ? opened : cov.wrap(opened);
   const progress = progressLine();
+  const coverage = (): void => {
+    if (cov === null) return;
+    const r = cov.report();
+    if (o.coverage) stdout.write(`conform: spec coverage of this run (every answer, setup and revivals included${res?.failed ? ", shrinking too" : ""}):\n${formatCoverage(r)}`);
+    if (o.coverageJson !== undefined) { writeCoverageJson(resolve(o.coverageJson), r); stdout.write(`conform: coverage written to ${resolve(o.coverageJson)}\n`); }
+  };
+  let res: Awaited<ReturnType<typeof runCampaign>> | undefined;
   const t0 = performance.now();
   try {
-    const res = await runCampaign(adapter, { runs: o.runs, maxCommands: o.maxCommands, seed: o.seed, pages: o.pages, onProgress: progress.tell });
+    res = await runCampaign(adapter, { runs: o.runs, maxCommands: o.maxCommands, seed: o.seed, pages: o.pages, onProgress: progress.tell });
     progress.end();
     const secs = (performance.now() - t0) / 1000;
     if (res.failed === null) {
       stdout.write(`conform: all agree: ${res.runsDone} runs, ${res.calls} calls checked in ${secs.toFixed(1)} s (${Math.round(res.calls / secs)} calls/s)\n`);
+      coverage();
       return 0;
     }
     const f = res.failed;
@@ -129,6 +145,7 @@ export const conformMain = async (args: readonly string[]): Promise<number> => {
       + `${describeFailure(f.run.failure, f.run.steps)}\n`
       + `counterexample ${shrunk} ${randomCalls(f.run.steps)} random calls, ${f.run.steps.length} calls with setup and revivals\n`
       + `written to ${out}\nreplay with: npx fluke conform --replay ${out}\n`);
+    coverage();
     return 1;
   } finally {
     progress.end();
