@@ -142,6 +142,12 @@ export const NOT_TYPE: Record<ObjectType, Insanity> = {
   pset: "NOT_PSET", mutex: "NOT_MUTEX", cond: "NOT_COND", ref: "NOT_REF",
 };
 
+/** The codes of an object argument of `type`, in the checking order of common.md. */
+export const objectArgCodes = (type: ObjectType): readonly Insanity[] => ["NOT_ALIGNED", "NO_OBJECT", NOT_TYPE[type], "INVALID_OBJECT"];
+
+/** The codes of the block for a new object (create, create_hash, the destination of a move). */
+export const NEW_BLOCK_CODES: readonly Insanity[] = ["OBJECT_EXISTS", "NOT_ALIGNED"];
+
 // ---------------------------------------------------------------------------------------------
 // Synchronous exceptions other than insanities: memory faults, and (x86) processor traps.
 

@@ -4,7 +4,7 @@
 // mutex) releases the mutex and waits, and re-acquires the mutex before it returns. Builds on mutex.ts;
 // below: common.ts.
 import { z } from "zod";
-import { Addr, Hash, NoOut, Word, defineCall, type CallDef, type Insanity } from "./common.js";
+import { Addr, Hash, NoOut, Word, defineCall, type CallDef, NEW_BLOCK_CODES, objectArgCodes } from "./common.js";
 
 /** struct fluke_cond_state (published). Links: inheritor_ref (thread that inherits the waiters' priority). */
 export const CondState = z.object({
@@ -13,8 +13,8 @@ export const CondState = z.object({
 });
 export type CondState = z.infer<typeof CondState>;
 
-const ON_COND: readonly Insanity[] = ["NOT_ALIGNED", "NO_OBJECT", "NOT_COND", "INVALID_OBJECT"];
-const NEW_BLOCK: readonly Insanity[] = ["OBJECT_EXISTS", "NOT_ALIGNED"];
+const ON_COND = objectArgCodes("cond");
+const NEW_BLOCK = NEW_BLOCK_CODES;
 const CondArgs = z.object({ cond: Addr.describe("fluke_cond_t *cond") });
 const InheritorRef = Addr.describe("fluke_ref_t *inheritor_ref; 0 = do not read or change the link");
 

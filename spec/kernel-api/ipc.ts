@@ -5,7 +5,7 @@
 // See ipc.md for the semantics and for how IpcParams maps onto the x86 parameter block. Above:
 // registry.ts. Below: common.ts.
 import { z } from "zod";
-import { Addr, NoArgs, NoOut, Word, defineCall, type CallDef, type Insanity, type ReturnCode } from "./common.js";
+import { Addr, NoArgs, NoOut, Word, defineCall, type CallDef, type Insanity, type ReturnCode, objectArgCodes } from "./common.js";
 
 // ---------------------------------------------------------------------------------------------
 // Parameters (ours: data travels by value, see common.md "The abstract call")
@@ -55,7 +55,7 @@ const WithParams = z.object({ ipc_params: IpcParams });
 // Insanity lists (checking order of common.md: object arguments, then references, then values)
 
 /** Codes of a reference-object address (destination, send_refs, recv_refs). */
-const REF_ARG: readonly Insanity[] = ["NO_OBJECT", "NOT_ALIGNED", "NOT_REF", "INVALID_OBJECT"];
+const REF_ARG = objectArgCodes("ref");
 const DEST: readonly Insanity[] = [...REF_ARG, "NOT_PORT_REF"];
 /** recv_words_max below FLUKE_MIN_MSG_SIZE where a minimum message is received (ours, see ipc.md). */
 const SMALL: readonly Insanity[] = ["BUFFER_UNALIGNED"];

@@ -4,7 +4,7 @@
 // never overlap. Mappings cannot be referenced. Links: the region mapped and the task it maps into.
 // See mapping.md. Below: common.ts.
 import { z } from "zod";
-import { Addr, Hash, NoOut, Prot, Word, defineCall, type CallDef, type Insanity } from "./common.js";
+import { Addr, Hash, NoOut, Prot, Word, defineCall, type CallDef, type Insanity, NEW_BLOCK_CODES, objectArgCodes } from "./common.js";
 
 /** struct fluke_mapping_state (published). Links: region_ref (the region), task_ref (the target task). */
 export const MappingState = z.object({
@@ -17,8 +17,8 @@ export const MappingState = z.object({
 export type MappingState = z.infer<typeof MappingState>;
 
 /** Codes of a mapping argument, in the checking order of common.md (NOT_ALIGNED: ours, for every object argument). */
-const ON_MAPPING: readonly Insanity[] = ["NO_OBJECT", "NOT_ALIGNED", "NOT_MAPPING", "INVALID_OBJECT"];
-const NEW_BLOCK: readonly Insanity[] = ["OBJECT_EXISTS", "NOT_ALIGNED"];
+const ON_MAPPING = objectArgCodes("mapping");
+const NEW_BLOCK = NEW_BLOCK_CODES;
 const RegionRef = Addr.describe("fluke_ref_t *region_ref; 0 = do not read or change the link");
 const TaskRef = Addr.describe("fluke_ref_t *task_ref; 0 = do not read or change the link");
 

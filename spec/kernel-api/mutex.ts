@@ -4,7 +4,7 @@
 // chapter (thread.md) says how a thread blocked in fluke_mutex_lock is exported and restarted; cond.ts
 // builds on this chapter. See mutex.md. Below: common.ts.
 import { z } from "zod";
-import { Addr, Hash, NoOut, Word, defineCall, type CallDef, type Insanity } from "./common.js";
+import { Addr, Hash, NoOut, Word, defineCall, type CallDef, NEW_BLOCK_CODES, objectArgCodes } from "./common.js";
 
 /** struct fluke_mutex_state (published). Links: owner_ref (the holding thread). */
 export const MutexState = z.object({
@@ -14,8 +14,8 @@ export const MutexState = z.object({
 });
 export type MutexState = z.infer<typeof MutexState>;
 
-const ON_MUTEX: readonly Insanity[] = ["NOT_ALIGNED", "NO_OBJECT", "NOT_MUTEX", "INVALID_OBJECT"];
-const NEW_BLOCK: readonly Insanity[] = ["OBJECT_EXISTS", "NOT_ALIGNED"];
+const ON_MUTEX = objectArgCodes("mutex");
+const NEW_BLOCK = NEW_BLOCK_CODES;
 const MutexArgs = z.object({ mutex: Addr.describe("fluke_mutex_t *mutex") });
 const OwnerRef = Addr.describe("fluke_ref_t *owner_ref; 0 = do not read or change the link");
 

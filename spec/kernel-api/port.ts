@@ -3,7 +3,7 @@
 // threads waiting on the port set it is attached to. Simple state: hash and alias; one link: the port
 // set (pset_ref). See port.md. Above: registry.ts. Below: common.ts.
 import { z } from "zod";
-import { Addr, Hash, NoOut, Word, defineCall, type CallDef, type Insanity } from "./common.js";
+import { Addr, Hash, NoOut, Word, defineCall, type CallDef, NEW_BLOCK_CODES, objectArgCodes } from "./common.js";
 
 /** struct fluke_port_state (published). Link: pset_ref (the port set the port is attached to). */
 export const PortState = z.object({
@@ -13,8 +13,8 @@ export const PortState = z.object({
 export type PortState = z.infer<typeof PortState>;
 
 /** Codes of a port argument, in the checking order of common.md. */
-const ON_PORT: readonly Insanity[] = ["NO_OBJECT", "NOT_ALIGNED", "NOT_PORT", "INVALID_OBJECT"];
-const NEW_BLOCK: readonly Insanity[] = ["OBJECT_EXISTS", "NOT_ALIGNED"];
+const ON_PORT = objectArgCodes("port");
+const NEW_BLOCK = NEW_BLOCK_CODES;
 const PsetRef = Addr.describe("fluke_ref_t *pset_ref; 0 = do not read or change the link");
 
 export const fluke_port_create = defineCall({

@@ -3,7 +3,7 @@
 // server threads wait on it (fluke_ipc_setup_wait_receive). Its only simple state is its hash; it has no
 // links. See pset.md. Above: registry.ts. Below: common.ts.
 import { z } from "zod";
-import { Addr, Hash, NoOut, defineCall, type CallDef, type Insanity } from "./common.js";
+import { Addr, Hash, NoOut, defineCall, type CallDef, NEW_BLOCK_CODES, objectArgCodes } from "./common.js";
 
 /** struct fluke_pset_state (published). No links. */
 export const PsetState = z.object({
@@ -12,8 +12,8 @@ export const PsetState = z.object({
 export type PsetState = z.infer<typeof PsetState>;
 
 /** Codes of a port-set argument, in the checking order of common.md. */
-const ON_PSET: readonly Insanity[] = ["NO_OBJECT", "NOT_ALIGNED", "NOT_PSET", "INVALID_OBJECT"];
-const NEW_BLOCK: readonly Insanity[] = ["OBJECT_EXISTS", "NOT_ALIGNED"];
+const ON_PSET = objectArgCodes("pset");
+const NEW_BLOCK = NEW_BLOCK_CODES;
 
 export const fluke_pset_create = defineCall({
   name: "fluke_pset_create",

@@ -4,12 +4,12 @@
 // chapters' `fluke_<type>_reference` calls bind a reference; their `*_get_state` and `*_set_state` read
 // and write links through references (see ref.md for the rules they share). Below: common.ts.
 import { z } from "zod";
-import { Addr, FlukeType, Hash, NoOut, defineCall, type CallDef, type Insanity } from "./common.js";
+import { Addr, FlukeType, Hash, NoOut, defineCall, type CallDef, NEW_BLOCK_CODES, objectArgCodes } from "./common.js";
 
 /** The object-argument insanities every call on an existing reference can raise (published). */
-const ON_REF: readonly Insanity[] = ["NOT_ALIGNED", "NO_OBJECT", "NOT_REF", "INVALID_OBJECT"];
+const ON_REF = objectArgCodes("ref");
 /** The insanities of a create or a move destination (published). */
-const NEW_BLOCK: readonly Insanity[] = ["OBJECT_EXISTS", "NOT_ALIGNED"];
+const NEW_BLOCK = NEW_BLOCK_CODES;
 
 const RefArgs = z.object({ ref: Addr.describe("fluke_ref_t *ref") });
 

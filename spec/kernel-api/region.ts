@@ -4,7 +4,7 @@
 // faults its restrictions cause. Links: the task it is defined over and the keeper port. See region.md.
 // Below: common.ts.
 import { z } from "zod";
-import { Addr, Hash, NoOut, ObjectType, Prot, Word, defineCall, type CallDef, type Insanity } from "./common.js";
+import { Addr, Hash, NoOut, ObjectType, Prot, Word, defineCall, type CallDef, type Insanity, NEW_BLOCK_CODES, objectArgCodes } from "./common.js";
 
 /** struct fluke_region_state (published). Links: task_ref (the task it is over), keeper_ref (a port). */
 export const RegionState = z.object({
@@ -23,8 +23,8 @@ export const ObSpec = z.object({
 export type ObSpec = z.infer<typeof ObSpec>;
 
 /** Codes of a region argument, in the checking order of common.md (NOT_ALIGNED: ours, for every object argument). */
-const ON_REGION: readonly Insanity[] = ["NO_OBJECT", "NOT_ALIGNED", "NOT_REGION", "INVALID_OBJECT"];
-const NEW_BLOCK: readonly Insanity[] = ["OBJECT_EXISTS", "NOT_ALIGNED"];
+const ON_REGION = objectArgCodes("region");
+const NEW_BLOCK = NEW_BLOCK_CODES;
 const TaskRef = Addr.describe("fluke_ref_t *task_ref; 0 = do not read or change the link");
 const KeeperRef = Addr.describe("fluke_ref_t *keeper_ref; 0 = do not read or change the link");
 

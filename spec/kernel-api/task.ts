@@ -3,7 +3,7 @@
 // mappings that import other tasks' memory into it, and the threads that run in it. Its only simple
 // state is its hash; its one link is the task keeper port. See task.md. Below: common.ts.
 import { z } from "zod";
-import { Addr, Hash, NoOut, defineCall, type CallDef, type Insanity } from "./common.js";
+import { Addr, Hash, NoOut, defineCall, type CallDef, NEW_BLOCK_CODES, objectArgCodes } from "./common.js";
 
 /** struct fluke_task_state (published). Link: keeper_ref (the task keeper port). */
 export const TaskState = z.object({
@@ -12,8 +12,8 @@ export const TaskState = z.object({
 export type TaskState = z.infer<typeof TaskState>;
 
 /** Codes of a task argument, in the checking order of common.md (NOT_ALIGNED: ours, for every object argument). */
-const ON_TASK: readonly Insanity[] = ["NO_OBJECT", "NOT_ALIGNED", "NOT_TASK", "INVALID_OBJECT"];
-const NEW_BLOCK: readonly Insanity[] = ["OBJECT_EXISTS", "NOT_ALIGNED"];
+const ON_TASK = objectArgCodes("task");
+const NEW_BLOCK = NEW_BLOCK_CODES;
 const KeeperRef = Addr.describe("fluke_ref_t *keeper_ref; 0 = do not read or change the link");
 
 export const fluke_task_create = defineCall({

@@ -3,7 +3,7 @@
 // The model's handlers are model/thread*.ts; the prose, with the decisions that are ours, is thread.md.
 // Below: common.ts and x86.ts.
 import { z } from "zod";
-import { Addr, defineCall, Hash, NoOut, Word, type CallDef } from "./common.js";
+import { Addr, defineCall, Hash, NoOut, objectArgCodes, Word, type CallDef } from "./common.js";
 import { X86SavedRegisters, X86ThreadState } from "./x86.js";
 
 // ---------------------------------------------------------------------------------------------
@@ -59,8 +59,8 @@ const RefSlots = z.object({ task_ref: Addr, scheduler_ref: Addr, waiting_for_ref
 
 const Cur = z.object({ cur_thread: Addr.describe("the calling thread's own object (from fluke_thread_self)") });
 const OneThread = z.object({ thread: Addr });
-const OBJ = ["NOT_ALIGNED", "NO_OBJECT", "NOT_THREAD", "INVALID_OBJECT"] as const;
-const REF = ["NOT_ALIGNED", "NO_OBJECT", "NOT_REF", "INVALID_OBJECT"] as const;
+const OBJ = objectArgCodes("thread");
+const REF = objectArgCodes("ref");
 
 // ---------------------------------------------------------------------------------------------
 // Calls
