@@ -3,16 +3,11 @@
 // reads as null: decision 6), checking the link's kind (NOT_<KIND>_REF), and binding it. Every chapter's
 // get_state, set_state and fluke_<type>_reference use these. Above: the chapter handlers. Below:
 // model/objects.ts.
-import type { Insanity, ObjectType } from "../spec/kernel-api/common.js";
+import { notKindRef, type ObjectType } from "../spec/kernel-api/common.js";
 import type { Ctx } from "./ctx.js";
 import { insane } from "./errors.js";
 import { lookup } from "./objects.js";
 import type { ModelState, Obj, Oid, RefObj } from "./state.js";
-
-/** NOT_<KIND>_REF for the kinds that have one (published); other kinds fall back to NOT_REF (ours). */
-export const NOT_KIND_REF: Readonly<Partial<Record<ObjectType, Insanity>>> = {
-  thread: "NOT_THREAD_REF", task: "NOT_TASK_REF", region: "NOT_REGION_REF", port: "NOT_PORT_REF", pset: "NOT_PSET_REF",
-};
 
 /** Decode a reference argument (faults, NOT_ALIGNED, NO_OBJECT, NOT_REF, INVALID_OBJECT). */
 export const lookupRef = (ctx: Ctx, va: number): RefObj => lookup(ctx.s, ctx.task, va, "ref");
@@ -29,7 +24,7 @@ export const refOid = (s: ModelState, r: RefObj): Oid | null => refTarget(s, r)?
 /** Decode the link a reference imports into a slot of kind `kind`: null, or an object of that kind. */
 export const refLinkOf = (s: ModelState, r: RefObj, kind: ObjectType): Oid | null => {
   const o = refTarget(s, r);
-  if (o !== null && o.type !== kind) insane(NOT_KIND_REF[kind] ?? "NOT_REF");
+  if (o !== null && o.type !== kind) insane(notKindRef(kind));
   return o?.oid ?? null;
 };
 

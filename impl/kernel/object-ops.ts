@@ -2,11 +2,10 @@
 // create_hash, move, reference, destroy of an invalid object) and how links travel through reference
 // objects. Same rules as model/object-ops.ts and model/ref-link.ts, on kernel objects. Each follows
 // "decode, then perform". Above: impl/kernel/<chapter>.ts. Below: decode.ts, objtab.ts.
-import type { ObjectType, Outcome } from "../../spec/kernel-api/common.js";
+import { notKindRef, type ObjectType, type Outcome } from "../../spec/kernel-api/common.js";
 import { lookup, lookupValid, freeBlock, refSlot } from "./decode.js";
 import { kinsane, ok, ret, type KCtx } from "./kctx.js";
 import { live, type KObj, type KObjOf, type KRef } from "./kobjects.js";
-import { NOT_KIND_REF } from "./ref-kinds.js";
 
 /** Builds a new object record (every link null) at physical address `paddr` with `hash`. */
 export type KMaker<T extends ObjectType> = (paddr: number, hash: number) => KObjOf<T>;
@@ -48,7 +47,7 @@ export const refTarget = (r: KRef): KObj | null => live(r.target);
 /** Decode the link a reference imports into a slot of kind `kind`: null, or an object of that kind. */
 export const refLinkOf = <T extends ObjectType>(r: KRef, kind: T): KObjOf<T> | null => {
   const o = refTarget(r);
-  if (o !== null && o.type !== kind) kinsane(NOT_KIND_REF[kind] ?? "NOT_REF");
+  if (o !== null && o.type !== kind) kinsane(notKindRef(kind));
   return o as KObjOf<T> | null;
 };
 

@@ -142,6 +142,15 @@ export const NOT_TYPE: Record<ObjectType, Insanity> = {
   pset: "NOT_PSET", mutex: "NOT_MUTEX", cond: "NOT_COND", ref: "NOT_REF",
 };
 
+/**
+ * The code for a reference slot that must name an object of `kind` but names another kind: NOT_<KIND>_REF
+ * where the reference has one (published for thread, task, region, port; NOT_PSET_REF is ours), else NOT_REF.
+ */
+export const notKindRef = (kind: ObjectType): Insanity => NOT_KIND_REF[kind] ?? "NOT_REF";
+const NOT_KIND_REF: Readonly<Partial<Record<ObjectType, Insanity>>> = {
+  thread: "NOT_THREAD_REF", task: "NOT_TASK_REF", region: "NOT_REGION_REF", port: "NOT_PORT_REF", pset: "NOT_PSET_REF",
+};
+
 /** The codes of an object argument of `type`, in the checking order of common.md. */
 export const objectArgCodes = (type: ObjectType): readonly Insanity[] => ["NOT_ALIGNED", "NO_OBJECT", NOT_TYPE[type], "INVALID_OBJECT"];
 
