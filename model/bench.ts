@@ -4,23 +4,12 @@
 // second for the whole mix and for the mutex/cond/ref band alone. A benchmark, not a test: nothing fails.
 // Below: model/step.ts, model/prop-gen.ts.
 import { rootVa } from "./memory.js";
-import { CALL_INDEX_RANGE, genCall, prng, startState } from "./prop-gen.js";
+import { CALL_INDEX_RANGE, genCall, prng, revive, startState } from "./prop-gen.js";
 import type { ModelState, ThreadObj } from "./state.js";
 import { HarnessError, step } from "./step.js";
 
 const SEED = Number(process.env["FLUKE_SEED"] ?? 20260101);
 const SECONDS = Number(process.env["FLUKE_BENCH_SECONDS"] ?? 3);
-
-/** Revive threads blocked for good by an exception, as model/properties.test.ts does. */
-const revive = (s: ModelState): ModelState => {
-  let objects: Map<number, ModelState["objects"] extends Map<number, infer O> ? O : never> | null = null;
-  for (const t of s.objects.values()) {
-    if (t.type !== "thread" || t.wait?.kind !== "exception") continue;
-    objects ??= new Map(s.objects);
-    objects.set(t.oid, { ...t, wait: null, pending: null });
-  }
-  return objects === null ? s : { ...s, objects };
-};
 
 /** Run random sequences for about `seconds`; returns [steps, seconds]. */
 const workload = (minCall: number, seconds: number): [number, number] => {

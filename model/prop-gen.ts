@@ -168,3 +168,17 @@ export const startState = (): ModelState => {
   for (const c of calls) s = step(s, BOOT_THREAD_VA, c).state;
   return s;
 };
+
+/**
+ * Revive threads blocked for good by an exception (no handler, no keeper), as if their keeper had told
+ * them to skip the call, so random sequences keep exploring (the property tests and the benchmark).
+ */
+export const revive = (s: ModelState): ModelState => {
+  let objects: Map<number, ModelState["objects"] extends Map<number, infer O> ? O : never> | null = null;
+  for (const t of s.objects.values()) {
+    if (t.type !== "thread" || t.wait?.kind !== "exception") continue;
+    objects ??= new Map(s.objects);
+    objects.set(t.oid, { ...t, wait: null, pending: null });
+  }
+  return objects === null ? s : { ...s, objects };
+};

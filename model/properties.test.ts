@@ -15,7 +15,7 @@ import { CALLS_BY_NAME } from "../spec/kernel-api/registry.js";
 import { type Actor, checkGrants, checkLinks, checkRefStep, checkSyncQueues } from "./invariants.js";
 import { rootVa } from "./memory.js";
 import { recordOutcome } from "./outcome-log.js";
-import { CALL_INDEX_RANGE, GEN_CALLS, INSPECTOR, genCall, startState } from "./prop-gen.js";
+import { CALL_INDEX_RANGE, GEN_CALLS, INSPECTOR, genCall, revive, startState } from "./prop-gen.js";
 import { checkRoundTrips } from "./roundtrip.js";
 import { HarnessError, step } from "./step.js";
 import type { ModelState, ThreadObj } from "./state.js";
@@ -51,15 +51,6 @@ const threads = (s: ModelState): ThreadObj[] => [...s.objects.values()].filter((
 const fingerprint = (s: ModelState): string => {
   const pages = [...s.pages].map(([n, p]) => `${n}:${p.reduce((h, b) => (Math.imul(h, 31) + b) | 0, 7)}`);
   return JSON.stringify({ o: [...s.objects.values()], n: s.nextOid, h: s.nextHash, t: s.time, pages });
-};
-
-/** Revive threads blocked for good by an exception (see the file comment). */
-const revive = (s: ModelState): ModelState => {
-  const dead = threads(s).filter((t) => t.wait?.kind === "exception");
-  if (dead.length === 0) return s;
-  const objects = new Map(s.objects);
-  for (const t of dead) objects.set(t.oid, { ...t, wait: null, pending: null });
-  return { ...s, objects };
 };
 
 /** The threads that acted in a step: the caller, and every thread the step completed or changed the wait of. */
