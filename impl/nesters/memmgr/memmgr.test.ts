@@ -74,7 +74,7 @@ describe("memory manager", () => {
       const r = yield* must(mem, Memory.methods.create_var_segment, { size: 8192 }, [], [a]);
       const va = yield* mapSelf(env, a, r.size);
       store(env, va + 5000, Uint8Array.from([9, 8, 7]));
-      const c = yield* must(mem, Memory.methods.copy_segment, { segment: r.segment }, [], [b]);
+      const c = yield* must(mem, Memory.methods.copy_segment, { segment: r.segment }, [a], [b]);
       const vb = yield* mapSelf(env, b, c.size);
       store(env, va + 5000, Uint8Array.from([0]));
       log.push(`${c.size} ${Array.from(load(env, vb + 5000, 3)!).join(",")} ${load(env, va + 5000, 1)![0]}`);

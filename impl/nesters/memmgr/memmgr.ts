@@ -140,7 +140,10 @@ export function* memmgr(env: NestEnv, cfg: MemmgrConfig): Nest<void> {
     })
     .on(Memory.methods.copy_segment, function* (m, meta) {
       const a = accountOf(meta), src = segments.get(m.segment);
-      if (a === undefined || src === undefined || !within(src.account, a)) return fail(EINVAL);
+      if (a === undefined || src === undefined) return fail(EINVAL);
+      // The caller proves it may read the source by sending a reference to its region.
+      const same = yield* ok("fluke_ref_compare", { ref1: meta.refs[0]!, ref2: src.regionRef });
+      if (same["equal"] !== true && !within(src.account, a)) return fail(EPERM);
       const s = yield* newSegment(a, src.size);
       if (s === null) return fail(ENOMEM);
       for (let off = 0; off < src.size; off += CLEAR_CHUNK) {

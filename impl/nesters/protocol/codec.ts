@@ -2,10 +2,11 @@
 // words of a kernel IPC message (references travel beside the words, never inside them). Field kinds:
 // u32, i32, u64 (two words, low first; a JS number up to 2^53), str (a byte string held as a latin1 JS
 // string: a length word, then the bytes packed four to a word, little-endian), bytes (the same for a
-// Uint8Array), u32s (a count word, then the words). Each message also has a zod schema built from its
-// fields, so both sides validate what they send and what they receive; decoding never throws: a short
-// or malformed message gives null. Above: protocol/define.ts. Below: zod.
+// Uint8Array), u32s (a count word, then the words); a whole message is at most MAX_MESSAGE_WORDS
+// words. Each message also has a zod schema built from its fields, so both sides validate what they
+// send and what they receive; decoding never throws: a short or malformed message gives null. Above: protocol/define.ts. Below: zod, the IPC limits of the spec.
 import { z } from "zod";
+import { IPC_MAX_SEND_WORDS } from "../../../spec/kernel-api/ipc.js";
 
 export type FieldKind = "u32" | "i32" | "u64" | "str" | "bytes" | "u32s";
 export type Fields = readonly (readonly [string, FieldKind])[];
@@ -14,8 +15,15 @@ type FieldValue<K extends FieldKind> = K extends "str" ? string : K extends "byt
 /** The JS value of a message with fields F. */
 export type MessageOf<F extends Fields> = { -readonly [I in F[number] as I[0]]: FieldValue<I[1]> };
 
-/** Longest str/bytes/u32s field, in bytes (keeps one message inside IPC_MAX_SEND_WORDS). */
+/** Longest str/bytes/u32s field, in bytes (keeps one such field inside IPC_MAX_SEND_WORDS). */
 export const MAX_FIELD_BYTES = 15 * 1024;
+/**
+ * Most words one message may encode to: an IPC message is [method id or status, ...fields] and the
+ * kernel takes at most IPC_MAX_SEND_WORDS words (spec/kernel-api/ipc.ts), so a message of several long
+ * fields is refused by its schema (a ZodError the sender can catch) instead of by the kernel's call
+ * schema, which would end the sending thread.
+ */
+export const MAX_MESSAGE_WORDS = IPC_MAX_SEND_WORDS - 1;
 
 const ZOD: Record<FieldKind, z.ZodType> = {
   u32: z.number().int().min(0).max(0xffffffff),
@@ -48,10 +56,25 @@ const unpackBytes = (words: readonly number[], at: number, n: number): Uint8Arra
   return b;
 };
 
+/** Words field value `v` of kind `kind` encodes to (0 for a value of the wrong type: the field's own check reports it). */
+const fieldWords = (kind: FieldKind, v: unknown): number => {
+  switch (kind) {
+    case "u32": case "i32": return 1;
+    case "u64": return 2;
+    case "str": return typeof v === "string" ? 1 + Math.ceil(v.length / 4) : 0;
+    case "bytes": return v instanceof Uint8Array ? 1 + Math.ceil(v.length / 4) : 0;
+    case "u32s": return Array.isArray(v) ? 1 + v.length : 0;
+  }
+};
+
 export const defineMessage = <const F extends Fields>(fields: F): Codec<F> => {
   const shape: Record<string, z.ZodType> = {};
   for (const [name, kind] of fields) shape[name] = ZOD[kind];
-  const schema = z.object(shape).strict() as unknown as z.ZodType<MessageOf<F>>;
+  const schema = z.object(shape).strict().superRefine((m, ctx) => {
+    let n = 0;
+    for (const [name, kind] of fields) n += fieldWords(kind, (m as Record<string, unknown>)[name]);
+    if (n > MAX_MESSAGE_WORDS) ctx.addIssue({ code: "custom", message: `message of ${n} words (at most ${MAX_MESSAGE_WORDS})` });
+  }) as unknown as z.ZodType<MessageOf<F>>;
   return {
     fields,
     schema,

@@ -32,8 +32,8 @@ export const Memory = defineProtocol("Memory", 2, {
   },
   destroy_segment: { req: [["segment", "u32"]], rep: NONE, doc: "give a segment back: its region is destroyed, its pages return to the pool" },
   copy_segment: {
-    req: [["segment", "u32"]], rep: [["segment", "u32"], ["size", "u32"]], refsOut: 1,
-    doc: "a new segment holding a copy of `segment` (fork), charged to this pool",
+    req: [["segment", "u32"]], rep: [["segment", "u32"], ["size", "u32"]], refsIn: 1, refsOut: 1,
+    doc: "a new segment holding a copy of `segment` (fork), charged to this pool; the reference sent is the source's region (proof of access)",
   },
   create_sub_pool: { req: [["quota", "u32"]], rep: NONE, refsOut: 1, doc: "a new Memory port whose segments count against this pool and at most `quota` bytes" },
   get_quota: { req: NONE, rep: [["quota", "u32"], ["used", "u32"]], doc: "this pool's limit and what it has handed out" },
@@ -59,7 +59,6 @@ export const FileSystem = defineProtocol("FileSystem", 3, {
     req: [["cwd", "str"], ["path", "str"], ["atime_sec", "u64"], ["atime_nsec", "u32"], ["mtime_sec", "u64"], ["mtime_nsec", "u32"], ["follow", "u32"]], rep: NONE,
     doc: "set times (nsec 0x3fffffff: now, 0x3ffffffe: unchanged, as utimensat's UTIME_NOW/UTIME_OMIT)",
   },
-  realpath: { req: [["cwd", "str"], ["path", "str"]], rep: [["path", "str"]], doc: "the canonical absolute name of a directory (for chdir)" },
 });
 
 export const FileDescription = defineProtocol("FileDescription", 4, {

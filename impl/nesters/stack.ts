@@ -1,0 +1,82 @@
+// The standard stack of a running system, as the issue describes it: root kernel → memory manager →
+// file-system nester → process manager → an unmodified Linux i386 program. runStack boots it, runs the
+// deterministic scheduler until the program's first process has ended (or the instruction budget is
+// spent), and returns its wait status; the console is the caller's (host standard I/O for the CLI, buffers
+// in tests). Above: cli/run.ts, tests. Below: boot.ts, memmgr, fs/server.ts, procmgr/procmgr.ts.
+import { boot } from "./boot.js";
+import { fsNester, type Console } from "./fs/server.js";
+import { procmgr } from "./procmgr/procmgr.js";
+import { EPOCH_SEC } from "./procmgr/pm.js";
+import type { Kernel } from "../kernel/kernel.js";
+
+const MiB = 1024 * 1024;
+
+export interface StackOptions {
+  /** Host directory of the guest root. */
+  readonly root: string;
+  /** Program path inside the guest, its argv (argv[0] included) and environment. */
+  readonly path: string;
+  readonly argv: readonly string[];
+  readonly envp: readonly string[];
+  readonly cwd?: string;
+  readonly console: Console;
+  /** Memory of the whole system and the quota of one process (bytes). */
+  readonly memBytes?: number;
+  readonly processQuota?: number;
+  /** Seed of AT_RANDOM and getrandom. */
+  readonly seed?: number;
+  /** Stop after this much virtual time (instructions and kernel operations); the run counts as timed out. */
+  readonly maxTime?: number;
+  /** Diagnostics of the nesters (unknown system calls, failed execs, the syscall trace). */
+  readonly log?: (line: string) => void;
+  readonly traceSyscalls?: boolean;
+  /** Told the virtual time now and then during a long run. */
+  readonly progress?: (now: number) => void;
+}
+
+export interface StackResult {
+  /** Linux wait status of the first process, or null if it had not ended (timeout, or the system stalled). */
+  readonly status: number | null;
+  readonly timedOut: boolean;
+  /** Virtual time at the end. */
+  readonly time: number;
+  readonly kernel: Kernel;
+}
+
+export const runStack = (o: StackOptions): StackResult => {
+  let status: number | null = null;
+  const memBytes = o.memBytes ?? 512 * MiB;
+  const k: Kernel = boot({
+    poolBytes: memBytes,
+    child: {
+      name: "fs",
+      program: (env) => fsNester(env, {
+        root: o.root, console: o.console, childQuota: memBytes,
+        now: () => ({ sec: EPOCH_SEC + Math.floor(k.sched.now / 1e8), nsec: (k.sched.now % 1e8) * 10 }),
+        child: {
+          name: "procmgr",
+          program: (pe) => procmgr(pe, {
+            path: o.path, argv: o.argv, envp: o.envp, cwd: o.cwd ?? "/", seed: o.seed ?? 1, processQuota: o.processQuota ?? 256 * MiB,
+            onExit: (s) => void (status = s), log: o.log, traceSyscalls: o.traceSyscalls,
+          }),
+        },
+      }),
+    },
+  });
+  const maxTime = o.maxTime ?? Number.MAX_SAFE_INTEGER;
+  const SLICE = 50_000_000;
+  let timedOut = false;
+  while (status === null) {
+    const before = k.sched.now;
+    const r = k.sched.run(Math.min(SLICE, maxTime - k.sched.now));
+    o.progress?.(k.sched.now);
+    if (status !== null) break;
+    if (k.sched.now >= maxTime) {
+      timedOut = true;
+      break;
+    }
+    if (r !== "limit" && k.sched.now === before) break; // nothing can run: the system stalled
+    if (r !== "limit") break;
+  }
+  return { status, timedOut, time: k.sched.now, kernel: k };
+};
