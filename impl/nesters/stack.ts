@@ -20,6 +20,8 @@ export interface StackOptions {
   readonly envp: readonly string[];
   readonly cwd?: string;
   readonly console: Console;
+  /** Files created in the writable layer before the program starts (test inputs, binaries). */
+  readonly files?: readonly { readonly path: string; readonly bytes: Uint8Array; readonly mode?: number }[];
   /** Memory of the whole system and the quota of one process (bytes). */
   readonly memBytes?: number;
   readonly processQuota?: number;
@@ -51,7 +53,7 @@ export const runStack = (o: StackOptions): StackResult => {
     child: {
       name: "fs",
       program: (env) => fsNester(env, {
-        root: o.root, console: o.console, childQuota: memBytes,
+        root: o.root, console: o.console, childQuota: memBytes, files: o.files,
         now: () => ({ sec: EPOCH_SEC + Math.floor(k.sched.now / 1e8), nsec: (k.sched.now % 1e8) * 10 }),
         child: {
           name: "procmgr",

@@ -37,7 +37,22 @@ export interface FsConfig {
   /** Quota of the child's memory pool, bytes. */
   readonly childQuota: number;
   readonly child?: { readonly name: string; readonly program: (env: NestEnv) => Nest<void> };
+  /** Files to create in the writable layer before serving (parent directories are made as needed). */
+  readonly files?: readonly { readonly path: string; readonly bytes: Uint8Array; readonly mode?: number }[];
 }
+
+/** Create `files` in the writable layer of `vfs`; throws on a path the tree refuses (a caller's mistake). */
+export const seedFiles = (vfs: Vfs, files: FsConfig["files"] = []): void => {
+  for (const f of files) {
+    const parts = f.path.split("/").filter((x) => x !== "");
+    for (let i = 1; i < parts.length; i++) vfs.mkdir("/", "/" + parts.slice(0, i).join("/"), 0o755, 0);
+    const h = vfs.open("/", f.path, 0o1101 /* O_WRONLY|O_CREAT|O_TRUNC */, f.mode ?? 0o644, 0);
+    if (!h.ok) throw new Error(`fs: cannot create ${f.path}: errno ${h.errno}`);
+    const w = vfs.write(h.value, 0, f.bytes);
+    vfs.close(h.value);
+    if (!w.ok) throw new Error(`fs: cannot write ${f.path}: errno ${w.errno}`);
+  }
+};
 
 const FS_ALIAS = 1, PARENT_ALIAS = 2, CONSOLE_ALIAS = [3, 4, 5] as const, FILE_BASE = 0x100;
 
@@ -63,6 +78,7 @@ interface Description {
 
 export function* fsNester(env: NestEnv, cfg: FsConfig): Nest<void> {
   const vfs = new Vfs({ root: cfg.root, now: cfg.now });
+  seedFiles(vfs, cfg.files);
   env.memory = yield* newRef(env);
   yield* must(env.parent, Parent.methods.get_memory_service, {}, [], [env.memory]);
 
