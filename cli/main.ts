@@ -5,11 +5,13 @@ import { argv, exit, stdout, stderr } from "node:process";
 const HELP = `fluke: the Fluke nested-process microkernel in TypeScript
 
 Usage:
+  fluke run [options] -- PROGRAM [ARGS...]
+                            run a Debian i386 program nested on the full stack ('fluke run --help')
   fluke spec [--json]       list the kernel calls of the spec (name, chapter, provenance)
   fluke conform [options]   check the kernel (or any adapter) against the model ('fluke conform --help')
   fluke --help              this text
 
-Not yet available (see the project's open issues): run, trace, debug, checkpoint, restore, bench.
+Not yet available (see the project's open issues): trace, debug, checkpoint, restore, bench.
 `;
 
 const main = async (args: string[]): Promise<number> => {
@@ -23,6 +25,10 @@ const main = async (args: string[]): Promise<number> => {
     if (rest.includes("--json")) stdout.write(JSON.stringify(KERNEL_CALLS.map((c) => ({ name: c.name, chapter: c.chapter, provenance: c.provenance })), null, 2) + "\n");
     else for (const c of KERNEL_CALLS) stdout.write(`${c.name.padEnd(48)} ${c.chapter.padEnd(8)} ${c.provenance}\n`);
     return 0;
+  }
+  if (cmd === "run") {
+    const { runMain } = await import("./run.js");
+    return runMain(rest);
   }
   if (cmd === "conform") {
     const { conformMain } = await import("../conformance/conform-cli.js");

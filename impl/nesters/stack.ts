@@ -5,6 +5,7 @@
 // in tests). Above: cli/run.ts, tests. Below: boot.ts, memmgr, fs/server.ts, procmgr/procmgr.ts.
 import { boot } from "./boot.js";
 import { fsNester, type Console } from "./fs/server.js";
+import type { Bind } from "./fs/vfs.js";
 import { procmgr } from "./procmgr/procmgr.js";
 import { EPOCH_SEC } from "./procmgr/pm.js";
 import type { Kernel } from "../kernel/kernel.js";
@@ -20,6 +21,8 @@ export interface StackOptions {
   readonly envp: readonly string[];
   readonly cwd?: string;
   readonly console: Console;
+  /** Host directories shown read-only in the guest (fs/vfs-lower.ts Bind). */
+  readonly binds?: readonly Bind[];
   /** Files created in the writable layer before the program starts (test inputs, binaries). */
   readonly files?: readonly { readonly path: string; readonly bytes: Uint8Array; readonly mode?: number }[];
   /** Memory of the whole system and the quota of one process (bytes). */
@@ -32,8 +35,8 @@ export interface StackOptions {
   /** Diagnostics of the nesters (unknown system calls, failed execs, the syscall trace). */
   readonly log?: (line: string) => void;
   readonly traceSyscalls?: boolean;
-  /** Told the virtual time now and then during a long run. */
-  readonly progress?: (now: number) => void;
+  /** Asked between slices of the run whether to stop now (a host-time limit); counts as a timeout. */
+  readonly shouldStop?: () => boolean;
 }
 
 export interface StackResult {
@@ -53,7 +56,7 @@ export const runStack = (o: StackOptions): StackResult => {
     child: {
       name: "fs",
       program: (env) => fsNester(env, {
-        root: o.root, console: o.console, childQuota: memBytes, files: o.files,
+        root: o.root, console: o.console, childQuota: memBytes, files: o.files, binds: o.binds,
         now: () => ({ sec: EPOCH_SEC + Math.floor(k.sched.now / 1e8), nsec: (k.sched.now % 1e8) * 10 }),
         child: {
           name: "procmgr",
@@ -66,14 +69,13 @@ export const runStack = (o: StackOptions): StackResult => {
     },
   });
   const maxTime = o.maxTime ?? Number.MAX_SAFE_INTEGER;
-  const SLICE = 50_000_000;
+  const SLICE = 5_000_000;
   let timedOut = false;
   while (status === null) {
     const before = k.sched.now;
     const r = k.sched.run(Math.min(SLICE, maxTime - k.sched.now));
-    o.progress?.(k.sched.now);
     if (status !== null) break;
-    if (k.sched.now >= maxTime) {
+    if (k.sched.now >= maxTime || o.shouldStop?.() === true) {
       timedOut = true;
       break;
     }

@@ -3,18 +3,21 @@
 // uses FileSystem and FileDescription through kernel IPC. Checked against the host: file bytes, offsets,
 // pread, seek (53-bit two's complement offsets), writes in /tmp, O_APPEND (at open and by set_flags),
 // stat of /usr/bin/sort against the host lstat, readdir of / in small batches, close, the console (a
-// recording Console with a fixed stdin), the refusals between the kinds of ports, and the child's pool.
+// recording Console with a fixed stdin), the refusals between the kinds of ports, the child's pool, and
+// random requests on every port (seed printed, FLUKE_SEED replays).
+import fc from "fast-check";
 import { lstatSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { nativeHost } from "../../kernel/native-host.js";
 import { boot } from "../boot.js";
 import { invoke, must } from "../libc/client.js";
-import { newRef, type Nest, type NestEnv } from "../libnest/env.js";
+import { newRef, sys, type Nest, type NestEnv } from "../libnest/env.js";
 import { guestRoot } from "../procmgr/guest-binaries.js";
+import type { FieldKind } from "../protocol/codec.js";
 import { FileDescription, FileSystem, Memory, Parent } from "../protocol/protocols.js";
 import { fsNester, type Console } from "./server.js";
-import { stepClock } from "./test-support.js";
+import { fuzzSeed, snapshotTree, stepClock } from "./test-support.js";
 import { DT_DIR, O_APPEND, O_CREAT, O_RDONLY, O_RDWR, O_TRUNC, O_WRONLY, S_IFDIR, S_IFMT, S_IFREG, VFS_DEV } from "./vfs.js";
 
 const MiB = 1 << 20;
@@ -311,5 +314,46 @@ describe("fs nester over the guest root", () => {
     });
     expect(crashed).toEqual([]);
     expect(log).toEqual([`quota ${CHILD_QUOTA} used 0`, "segment 8192 used 8192", "over 12", "done"]);
+  });
+
+  it("survives hostile requests: random methods and arguments on every kind of port, then still answers", () => {
+    const seed = fuzzSeed("fs server hostile requests");
+    const methods = [...Object.values(FileSystem.methods), ...Object.values(FileDescription.methods), ...Object.values(Parent.methods), ...Object.values(Memory.methods)];
+    const paths = ["/", "/tmp", "/tmp/a", "/tmp/a/b", "/etc/debian_version", "/usr/bin/sort", "..", "/dev/null", "/dev/zero", "x", "", "/etc/rmt", "\0", "a/../../b"];
+    const field = (kind: FieldKind): fc.Arbitrary<unknown> => {
+      switch (kind) {
+        case "u32": return fc.oneof(fc.nat(8), fc.integer({ min: 0, max: 0xffffffff }), fc.constantFrom(0o101, 0o1102, 0o2001, 0o200000, 0x3fffffff));
+        case "i32": return fc.integer({ min: -0x80000000, max: 0x7fffffff });
+        case "u64": return fc.oneof(fc.nat(5000), fc.maxSafeNat(), fc.constant(2 ** 53 - 1));
+        case "str": return fc.oneof(fc.constantFrom(...paths), fc.string({ maxLength: 12 }).map((x) => x.replace(/[^\x00-\xff]/g, "?")));
+        case "bytes": return fc.uint8Array({ maxLength: 40 });
+        case "u32s": return fc.array(fc.nat(), { maxLength: 4 });
+      }
+    };
+    const packet = fc.constantFrom(...methods).chain((m) => {
+      const rec: Record<string, fc.Arbitrary<unknown>> = {};
+      for (const [name, kind] of m.req.fields) rec[name] = field(kind);
+      return fc.record({ words: fc.record(rec).map((v) => [m.id, ...m.req.encode(v as never)]), target: fc.nat(6), refs: fc.nat(3) });
+    });
+    const packets = fc.sample(fc.oneof({ weight: 5, arbitrary: packet }, { weight: 1, arbitrary: fc.record({ words: fc.array(fc.nat(), { maxLength: 12 }), target: fc.nat(6), refs: fc.nat(3) }) }), { seed, numRuns: 400 });
+    const before = snapshotTree(join(root, "etc"));
+    const { log, crashed } = run(function* (s) {
+      const fd = yield* open(s, "/tmp", O_RDONLY);
+      const file = yield* open(s, "/etc/debian_version", O_RDONLY);
+      const targets = [s.fs, fd, file, ...s.con, s.env.parent];
+      const slots = [yield* newRef(s.env), yield* newRef(s.env), yield* newRef(s.env)];
+      let statuses = 0;
+      for (const p of packets) {
+        const o = yield* sys("fluke_ipc_call", { destination: targets[p.target]!, ipc_params: { send_words: p.words, send_refs: slots.slice(0, p.refs).map(() => s.fs), recv_words_max: 4096, recv_refs: slots } });
+        if (o.kind === "return" && o.rc === "SUCCESS") statuses++;
+      }
+      s.log.push(`answered ${statuses > 0}`);
+      const again = yield* open(s, "/etc/debian_version", O_RDONLY);
+      s.log.push(`after ${JSON.stringify(yield* read(again, 100))}`);
+      s.log.push(`stat ${(yield* invoke(s.fs, FileSystem.methods.stat, { cwd: "/", path: "/usr/bin/sort", follow: 0 })).status}`);
+    });
+    expect(crashed).toEqual([]);
+    expect(log).toEqual(["answered true", `after ${JSON.stringify(readFileSync(join(root, "etc/debian_version"), "latin1"))}`, "stat 0", "done"]);
+    expect(snapshotTree(join(root, "etc"))).toEqual(before);
   });
 });

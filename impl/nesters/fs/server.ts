@@ -15,7 +15,7 @@ import { Dispatch, fail, reply, serve, type Meta } from "../libnest/serve.js";
 import { CHILD_AREA, spawnNativeChild } from "../libnest/spawn.js";
 import { Memory } from "../protocol/protocols.js";
 import { FLUKE_PROT_ALL } from "../../../spec/kernel-api/common.js";
-import { O_APPEND, O_NONBLOCK, O_RDONLY, S_IFCHR, S_IFMT, Vfs, type FsResult, type Stat, type Timespec } from "./vfs.js";
+import { O_APPEND, O_NONBLOCK, O_RDONLY, S_IFCHR, S_IFMT, Vfs, type Bind, type FsResult, type Stat, type Timespec } from "./vfs.js";
 
 const EBADF = 9, EINVAL = 22, ENOTTY = 25, ESPIPE = 29, ENODEV = 19, EPERM = 1, ENOTDIR = 20;
 
@@ -37,6 +37,8 @@ export interface FsConfig {
   /** Quota of the child's memory pool, bytes. */
   readonly childQuota: number;
   readonly child?: { readonly name: string; readonly program: (env: NestEnv) => Nest<void> };
+  /** Host directories shown read-only inside the tree (the user's current directory for `fluke run`). */
+  readonly binds?: readonly Bind[];
   /** Files to create in the writable layer before serving (parent directories are made as needed). */
   readonly files?: readonly { readonly path: string; readonly bytes: Uint8Array; readonly mode?: number }[];
 }
@@ -57,8 +59,10 @@ export const seedFiles = (vfs: Vfs, files: FsConfig["files"] = []): void => {
 const FS_ALIAS = 1, PARENT_ALIAS = 2, CONSOLE_ALIAS = [3, 4, 5] as const, FILE_BASE = 0x100;
 
 type StatMsg = MessageOf<typeof STAT_FIELDS>;
+/** A u64 field from a host number: a host inode number past 2^53 (overlayfs xino, some XFS) is a rounded double that the u64 schema refuses: keep its low 53 bits rather than fail the reply. */
+const u64 = (n: number): number => (Number.isSafeInteger(n) && n >= 0 ? n : Math.max(0, n) % 2 ** 53);
 const statMsg = (s: Stat): StatMsg => ({
-  dev: s.dev, ino: s.ino, mode: s.mode, nlink: s.nlink, uid: s.uid, gid: s.gid, rdev: s.rdev, size: s.size, blksize: s.blksize, blocks: s.blocks,
+  dev: u64(s.dev), ino: u64(s.ino), mode: s.mode, nlink: s.nlink, uid: s.uid, gid: s.gid, rdev: u64(s.rdev), size: s.size, blksize: s.blksize, blocks: u64(s.blocks),
   atime_sec: Math.max(0, s.atime.sec), atime_nsec: s.atime.nsec, mtime_sec: Math.max(0, s.mtime.sec), mtime_nsec: s.mtime.nsec,
   ctime_sec: Math.max(0, s.ctime.sec), ctime_nsec: s.ctime.nsec,
 });
@@ -77,7 +81,7 @@ interface Description {
 }
 
 export function* fsNester(env: NestEnv, cfg: FsConfig): Nest<void> {
-  const vfs = new Vfs({ root: cfg.root, now: cfg.now });
+  const vfs = new Vfs({ root: cfg.root, now: cfg.now, binds: cfg.binds });
   seedFiles(vfs, cfg.files);
   env.memory = yield* newRef(env);
   yield* must(env.parent, Parent.methods.get_memory_service, {}, [], [env.memory]);
@@ -110,7 +114,9 @@ export function* fsNester(env: NestEnv, cfg: FsConfig): Nest<void> {
   const fsOnly = (meta: Meta): boolean => meta.alias === FS_ALIAS;
   d.on(FileSystem.methods.open, function* (m, meta) {
     if (!fsOnly(meta)) return fail(EBADF);
-    const h = vfs.open(m.cwd, m.path, m.flags, m.mode, m.umask);
+    // O_APPEND is the description's (set_flags may change it): the server picks the write position
+    // itself, so the Vfs entry is opened without it
+    const h = vfs.open(m.cwd, m.path, m.flags & ~O_APPEND, m.mode, m.umask);
     if (!h.ok) return fail(h.errno);
     const st = vfs.fstat(h.value);
     const alias = nextFile++;
@@ -150,6 +156,9 @@ export function* fsNester(env: NestEnv, cfg: FsConfig): Nest<void> {
   };
   const fileOf = (meta: Meta): Description | undefined => files.get(meta.alias);
   const clip = (n: number): number => Math.min(n, MAX_FIELD_BYTES);
+  /** Where a write at `offset` goes: the end of the file with O_APPEND (pwrite too, as Linux does). */
+  const writePosition = (f: Description, offset: number): FsResult<number> =>
+    (f.flags & O_APPEND) !== 0 ? vfs.size(f.h) : { ok: true, value: offset };
 
   d.on(FileDescription.methods.read, function* (m, meta) {
     const c = consoleOf(meta);
@@ -176,19 +185,19 @@ export function* fsNester(env: NestEnv, cfg: FsConfig): Nest<void> {
     }
     const f = fileOf(meta);
     if (f === undefined) return fail(EBADF);
-    const r = vfs.write(f.h, f.offset, m.data);
+    const at = writePosition(f, f.offset);
+    if (!at.ok) return fail(at.errno);
+    const r = vfs.write(f.h, at.value, m.data);
     if (!r.ok) return fail(r.errno);
-    if ((f.flags & O_APPEND) !== 0) {
-      const sz = vfs.size(f.h);
-      f.offset = sz.ok ? sz.value : f.offset + r.value;
-    } else f.offset += r.value;
+    f.offset = at.value + r.value;
     return reply(FileDescription.methods.write, { count: r.value });
   });
   d.on(FileDescription.methods.pwrite, function* (m, meta) {
     if (consoleOf(meta) !== null) return fail(ESPIPE);
     const f = fileOf(meta);
     if (f === undefined) return fail(EBADF);
-    return res(vfs.write(f.h, m.offset, m.data), (count) => reply(FileDescription.methods.pwrite, { count }));
+    const at = writePosition(f, m.offset);
+    return at.ok ? res(vfs.write(f.h, at.value, m.data), (count) => reply(FileDescription.methods.pwrite, { count })) : fail(at.errno);
   });
   d.on(FileDescription.methods.seek, function* (m, meta) {
     if (consoleOf(meta) !== null) return fail(ESPIPE);

@@ -10,7 +10,7 @@
 // move anywhere without copying its tree. Nodes die when no entry names them and no open file refers
 // to them. Above: vfs-path.ts (lookups) and vfs.ts (operations). Below: vfs-lower.ts, vfs-data.ts.
 import { FileData } from "./vfs-data.js";
-import { type HostStat, LowerLayer, byBytes } from "./vfs-lower.js";
+import { type Bind, type HostStat, LowerLayer, byBytes } from "./vfs-lower.js";
 import {
   BLKSIZE, ERRNO, type FsResult, type NodeId, RDEV_NULL, RDEV_ZERO, S_IFCHR, S_IFDIR, S_IFLNK, S_IFMT, S_IFREG, type Stat,
   type Timespec, UPPER_INO_BASE, VFS_DEV, err, ok,
@@ -54,8 +54,8 @@ export class NodeStore {
   private nextId = ROOT;
   private nextIno = UPPER_INO_BASE;
 
-  constructor(root: string, private readonly now: () => Timespec, readonly owner: { uid: number; gid: number }) {
-    this.lower = new LowerLayer(root);
+  constructor(root: string, private readonly now: () => Timespec, readonly owner: { uid: number; gid: number }, binds: readonly Bind[] = []) {
+    this.lower = new LowerLayer(root, binds);
   }
 
   /** Make the root node: the host directory, or an empty upper directory if it cannot be read. */

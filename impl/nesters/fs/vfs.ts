@@ -15,6 +15,8 @@ import {
 } from "./vfs-types.js";
 
 export * from "./vfs-types.js";
+import type { Bind } from "./vfs-lower.js";
+export type { Bind } from "./vfs-lower.js";
 
 export interface VfsOptions {
   /** Host directory of the lower layer (never written). */
@@ -24,6 +26,8 @@ export interface VfsOptions {
   /** Owner of the files the guest creates (default root). */
   readonly uid?: number;
   readonly gid?: number;
+  /** Host directories shown read-only at guest directories (vfs-lower.ts Bind). */
+  readonly binds?: readonly Bind[];
 }
 
 /** One open-file-table entry (Linux's open file description): shared by dup. */
@@ -50,16 +54,20 @@ export class Vfs {
   private nextHandle = 1;
 
   constructor(opts: VfsOptions) {
-    this.store = new NodeStore(opts.root, opts.now, { uid: opts.uid ?? 0, gid: opts.gid ?? 0 });
+    this.store = new NodeStore(opts.root, opts.now, { uid: opts.uid ?? 0, gid: opts.gid ?? 0 }, opts.binds);
     this.store.initRoot();
     this.paths = new PathWalker(this.store);
     this.seedBuiltins();
   }
 
-  /** /tmp: a fresh upper directory, mode 01777, hiding the lower one; /dev/null and /dev/zero. */
+  /**
+   * /tmp: the lower one when the root has a directory there (the Debian root's is empty, mode 01777, and
+   * bind points may lie below it), else a fresh upper directory, mode 01777; /dev/null and /dev/zero.
+   */
   private seedBuiltins(): void {
     const root = this.store.dir(ROOT);
-    this.seed(root, "tmp", this.store.newDir(0o1777, ROOT));
+    const tmp = this.store.lookup(root, "tmp");
+    if (!(tmp.ok && tmp.value !== null && this.store.at(tmp.value).kind === "dir")) this.seed(root, "tmp", this.store.newDir(0o1777, ROOT));
     const dev = this.store.lookup(root, "dev");
     let devDir: DirNode;
     const existing = dev.ok && dev.value !== null ? this.store.at(dev.value) : null;

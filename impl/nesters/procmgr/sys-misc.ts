@@ -116,6 +116,8 @@ define({
   setpriority: zero,
   *prctl() { return -ERRNO.EINVAL; },
   *personality(c) { return c.a[0] === 0xffffffff ? 0 : 0; },
+  fadvise64_64: zero,
+  fadvise64: zero,
   *rseq() { return -ERRNO.ENOSYS; },
   *statx() { return -ERRNO.ENOSYS; },
   *faccessat2() { return -ERRNO.ENOSYS; },

@@ -1,0 +1,4 @@
+// An infinite loop without system calls.
+int main(void) {
+  for (;;) __asm__ volatile("");
+}
