@@ -1,5 +1,6 @@
 // The standard stack of a running system, as the issue describes it: root kernel → memory manager →
-// file-system nester → process manager → an unmodified Linux i386 program. runStack boots it, runs the
+// file-system nester → process manager → init (a native client of the Process protocol) → an
+// unmodified Linux i386 program. runStack boots it, runs the
 // deterministic scheduler until the program's first process has ended (or the instruction budget is
 // spent), and returns its wait status; the console is the caller's (host standard I/O for the CLI, buffers
 // in tests). Above: cli/run.ts, tests. Below: boot.ts, memmgr, fs/server.ts, procmgr/procmgr.ts.
@@ -7,6 +8,7 @@ import { boot } from "./boot.js";
 import { fsNester, type Console } from "./fs/server.js";
 import type { Bind } from "./fs/vfs.js";
 import { procmgr } from "./procmgr/procmgr.js";
+import { init } from "./init/init.js";
 import { EPOCH_SEC } from "./procmgr/pm.js";
 import type { Kernel } from "../kernel/kernel.js";
 
@@ -61,8 +63,8 @@ export const runStack = (o: StackOptions): StackResult => {
         child: {
           name: "procmgr",
           program: (pe) => procmgr(pe, {
-            path: o.path, argv: o.argv, envp: o.envp, cwd: o.cwd ?? "/", seed: o.seed ?? 1, processQuota: o.processQuota ?? 256 * MiB,
-            onExit: (s) => void (status = s), log: o.log, traceSyscalls: o.traceSyscalls,
+            seed: o.seed ?? 1, processQuota: o.processQuota ?? 256 * MiB, onExit: (s) => void (status = s), log: o.log, traceSyscalls: o.traceSyscalls,
+            child: { name: "init", program: (ie) => init(ie, { path: o.path, argv: o.argv, envp: o.envp, cwd: o.cwd ?? "/" }) },
           }),
         },
       }),

@@ -18,7 +18,7 @@ const HERE = dirname(fileURLToPath(import.meta.url));
 const SRC = join(HERE, "tests");
 const BUILD_DIR = join(SRC, "build");
 const MiB = 1024 * 1024;
-const PROGRAMS = ["badptr", "quota", "loop", "faults", "killwrite", "enosys", "forkwait", "execbad", "kentry"] as const;
+const PROGRAMS = ["badptr", "quota", "loop", "faults", "killwrite", "enosys", "forkwait", "execbad", "kentry", "killbusy"] as const;
 type Program = (typeof PROGRAMS)[number];
 
 /** Compile tests/<name>.c if its binary is missing or older than the source (as impl/x86/difftest/oracle.ts). */
@@ -260,6 +260,15 @@ describe("a child killed while writing a file", () => {
     // is cut; the child had written at least the three the parent was told about.
     expect(Number(m![3])).toBe(0);
     expect(Number(m![2])).toBeGreaterThanOrEqual(3 * 4096);
+  });
+});
+
+describe("signals to a process that makes no system calls", () => {
+  it("SIGKILL ends a spinning child; SIGUSR1 runs a spinning child's handler", () => {
+    const r = run("killbusy", { maxTime: 3e8 });
+    expect(r.timedOut).toBe(false);
+    expect(r.status).toBe(exited(0));
+    expect(r.out).toBe(`waited 1 signaled 1 sig ${SIGKILL}\nchild got ${SIGUSR1}\nchild exit 7\n`);
   });
 });
 

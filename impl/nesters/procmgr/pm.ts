@@ -53,19 +53,19 @@ export interface Proc {
   tidAddress: number;
   /** Host-visible counters for the report. */
   syscalls: number;
+  /** True while the manager serves one of its exceptions (its registers are in the manager's hands). */
+  inManager: boolean;
 }
 
 export interface ProcmgrConfig {
-  readonly path: string;
-  readonly argv: readonly string[];
-  readonly envp: readonly string[];
-  readonly cwd: string;
   /** Seed of AT_RANDOM and getrandom. */
   readonly seed: number;
   /** Memory quota per process, bytes. */
   readonly processQuota: number;
-  /** Told once the first process ends, with its wait status. */
+  /** Told when the manager's native child says it is done (Process.exit), with its status. */
   readonly onExit: (status: number) => void;
+  /** The native child to start (the init nester that runs the program through the Process protocol). */
+  readonly child?: { readonly name: string; readonly program: (env: NestEnv) => Nest<void> };
   /** Diagnostics (unknown system calls, refused execs); default: none. */
   readonly log?: (line: string) => void;
   /** Trace every system call (strace-like lines) to `log`. */

@@ -13,6 +13,7 @@ import { closeFile, holdFile } from "./files.js";
 import { SIG, SIG_DFL, SIG_IGN, SIGACTION_DEFAULT, SIGSET_EMPTY, defaultAction, sigsetAdd } from "./linux-signals.js";
 import { broadcast, newActions, type PM, type Proc, type Regs } from "./pm.js";
 import { copyHidden, startX86 } from "./x86-bridge.js";
+import { deliverAsync } from "./signals.js";
 import { waitStatus } from "./linux-consts.js";
 import type { KTask, KThread } from "../../kernel/kobjects.js";
 
@@ -42,9 +43,9 @@ export function* newProcess(pm: PM, parent: Proc | null): Nest<Proc> {
   const p: Proc = {
     pid, ppid: parent?.pid ?? 1, pgid: parent?.pgid ?? pid, sid: parent?.sid ?? pid, state: "running", status: 0,
     task, taskRef, ktask: ktask?.type === "task" ? (ktask as KTask) : null, thread: 0, kthread: null, keeperPort, pset, memory,
-    space: new GuestSpace(env, memory, taskRef), brk: { base: 0, cur: 0, end: 0 }, fds: new Map(), cwd: parent?.cwd ?? pm.cfg.cwd,
+    space: new GuestSpace(env, memory, taskRef), brk: { base: 0, cur: 0, end: 0 }, fds: new Map(), cwd: parent?.cwd ?? "/",
     umask: parent?.umask ?? 0o022, exe: parent?.exe ?? "", actions: parent === null ? newActions() : [...parent.actions],
-    mask: parent?.mask ?? SIGSET_EMPTY, pending: SIGSET_EMPTY, children: new Set(), tidAddress: 0, syscalls: 0,
+    mask: parent?.mask ?? SIGSET_EMPTY, pending: SIGSET_EMPTY, children: new Set(), tidAddress: 0, syscalls: 0, inManager: false,
   };
   pm.procs.set(pid, p);
   parent?.children.add(p);
@@ -109,6 +110,7 @@ export function* postSignal(pm: PM, p: Proc, sig: number): Nest<void> {
   if (ignored && sig !== SIG.KILL) return;
   p.pending = sigsetAdd(p.pending, sig);
   yield* broadcast(pm);
+  yield* deliverAsync(pm, p);
 }
 
 /** End process `p` with wait status `status`: everything it held goes back; its parent is told. */

@@ -8,18 +8,20 @@
 import { FLUKE_EXC_REPLY_SET_REGS, trapExcCode } from "../../../spec/kernel-api/x86.js";
 import { spawnNative } from "../../kernel/native-host.js";
 import { must } from "../libc/client.js";
-import { newRef, ok, type Nest, type NestEnv } from "../libnest/env.js";
-import { fail, serve, type Reply } from "../libnest/serve.js";
-import { Parent } from "../protocol/protocols.js";
+import { FLUKE_PROT_ALL } from "../../../spec/kernel-api/common.js";
+import { keepRef, newRef, ok, type Nest, type NestEnv } from "../libnest/env.js";
+import { Dispatch, fail, reply, serve, type Reply } from "../libnest/serve.js";
+import { CHILD_AREA, spawnNativeChild } from "../libnest/spawn.js";
+import { Memory, Parent, Process } from "../protocol/protocols.js";
 import { execProgram } from "./exec.js";
-import type { Remote } from "./files.js";
+import { closeFile, type Remote } from "./files.js";
 import { ERRNO } from "./linux-errno.js";
 import { waitStatus } from "./linux-consts.js";
-import { SA, SI, SIG, SIG_DFL, SIG_IGN, actionAfterDelivery, defaultAction, handlerMask, sigsetAdd, sigsetDel, sigsetFirst, sigsetHas } from "./linux-signals.js";
-import { buildSignalFrame } from "./linux-sigframe.js";
+import { SA, SIG, SIG_IGN, sigsetFirst } from "./linux-signals.js";
+import { STOP_SERVER, deliverSignals, faultSignal } from "./signals.js";
 import { syscallLabel } from "./linux-syscalls.js";
 import { REG_NAMES, log, waitUntil, type PM, type Proc, type ProcmgrConfig, type Regs } from "./pm.js";
-import { exitProcess, newProcess, startThread } from "./proc-state.js";
+import { exitProcess, newProcess, postSignal, reap, startThread } from "./proc-state.js";
 import { SYSCALLS, type SysCtx, type SysResult } from "./sys.js";
 import { serving, unblocked } from "./sys-proc.js";
 import "./sys-file.js";
@@ -52,42 +54,19 @@ const regsOf = (words: readonly number[]): Regs => {
 
 const resume = (r: Regs): Reply => ({ status: FLUKE_EXC_REPLY_SET_REGS, words: REG_NAMES.map((n) => r[n] >>> 0), refs: [] });
 
-/** Deliver the pending signals `p` does not block: default actions, or a handler frame on its stack. */
-function* deliverSignals(pm: PM, p: Proc, regs: Regs): Nest<Regs | { exit: number }> {
-  for (;;) {
-    const sig = sigsetFirst(unblocked(p));
-    if (sig === 0) return regs;
-    p.pending = sigsetDel(p.pending, sig);
-    const action = p.actions[sig]!;
-    if (action.handler === SIG_IGN) continue;
-    if (action.handler === SIG_DFL) {
-      const d = defaultAction(sig);
-      if (d === "ignore" || d === "cont" || d === "stop") continue; // no job control (ours): stops are ignored
-      return { exit: waitStatus.signaled(sig, d === "core") };
-    }
-    const frame = buildSignalFrame({ regs, blocked: p.mask, sig, action, info: { signo: sig, code: SI.USER, pid: p.pid, uid: 0 } });
-    if (!frame.ok || !p.space.write(frame.value.sp, frame.value.bytes)) return { exit: waitStatus.signaled(SIG.SEGV, true) };
-    p.mask = handlerMask(p.mask, action, sig);
-    p.actions[sig] = actionAfterDelivery(action);
-    const f = frame.value.regs;
-    regs = { eax: f.eax, ebx: f.ebx, ecx: f.ecx, edx: f.edx, esi: f.esi, edi: f.edi, ebp: f.ebp, esp: f.esp, eip: f.eip, eflags: f.eflags };
-  }
-}
-
-/** A synchronous signal from the guest's own fault: blocked or ignored, it kills (Linux's force_sig). */
-function* faultSignal(p: Proc, sig: number): Nest<void> {
-  const a = p.actions[sig]!;
-  if (a.handler === SIG_DFL || a.handler === SIG_IGN || sigsetHas(p.mask, sig)) {
-    p.actions[sig] = { ...a, handler: SIG_DFL };
-    p.mask = sigsetDel(p.mask, sig);
-  }
-  p.pending = sigsetAdd(p.pending, sig);
-}
-
 /** Serve one exception of process `p`. */
 function* onException(pm: PM, p: Proc, words: readonly number[]): Nest<Reply> {
-  if (p.state !== "running") return { ...fail(0), stop: true };
   const code = words[0]! >>> 0;
+  if (p.state !== "running" || code === STOP_SERVER) return { ...fail(0), stop: true };
+  p.inManager = true;
+  try {
+    return yield* serveException(pm, p, code, words);
+  } finally {
+    p.inManager = false;
+  }
+}
+
+function* serveException(pm: PM, p: Proc, code: number, words: readonly number[]): Nest<Reply> {
   let regs = regsOf(words);
   let result: SysResult | null = null;
   if (code === INT80) {
@@ -134,6 +113,9 @@ const startServer = (pm: PM, p: Proc): void => {
   spawnNative(env.k, env.task, env.alloc.alloc("thread"), serve(env, p.pset, (w) => onException(pm, p, w), 0), { label: `pm:${p.pid}` });
 };
 
+/** Ports of the manager's own services (aliases; guest keeper ports use pids, from 2). */
+const PROCESS_ALIAS = 0x4000_0001, PARENT_ALIAS = 0x4000_0002;
+
 export function* procmgr(env: NestEnv, cfg: ProcmgrConfig): Nest<void> {
   env.memory = yield* newRef(env);
   yield* must(env.parent, Parent.methods.get_memory_service, {}, [], [env.memory]);
@@ -152,23 +134,114 @@ export function* procmgr(env: NestEnv, cfg: ProcmgrConfig): Nest<void> {
   const pm: PM = { env, cfg, fs, console: con, procs: new Map(), nextPid: 2, mutex, cond, cpuRef, reported: new Set(), roots: new Set(), randomCounter: 0 };
   serving.start = (_c: SysCtx, child: Proc) => startServer(pm, child);
 
-  const first = yield* newProcess(pm, null);
-  pm.roots.add(first.pid);
-  con.forEach((ref, fd) => {
-    const f: Remote = { kind: "remote", ref, refs: 1, flags: fd === 0 ? 0 : 1, path: "/dev/console", isDir: false, dirNext: 0 };
-    first.fds.set(fd, { file: f, cloexec: false });
-  });
-  const regs = yield* execProgram(pm, first, { path: cfg.path, argv: cfg.argv, envp: cfg.envp });
-  if (typeof regs === "number" || regs === "killed") {
-    const errno = regs === "killed" ? ERRNO.ENOMEM : -regs;
-    log(pm, `fluke: cannot run ${cfg.path}: ${errnoName(errno)}`);
-    cfg.onExit(waitStatus.exited(errno === ERRNO.ENOENT ? 127 : 126));
-    return;
+  // The manager's own services: Process (for its native child) and Parent (the child's way to them).
+  const pset = env.alloc.alloc("pset");
+  yield* ok("fluke_pset_create", { new_pset: pset });
+  const psetRef = yield* newRef(env);
+  yield* ok("fluke_pset_reference", { pset, new_pset_ref: psetRef });
+  function* portRef(alias: number): Nest<number> {
+    const port = env.alloc.alloc("port");
+    yield* ok("fluke_port_create", { new_port: port });
+    yield* ok("fluke_port_set_state", { port, state: { hash: 0, alias }, pset_ref: psetRef });
+    const ref = yield* newRef(env);
+    yield* ok("fluke_port_reference", { port, new_port_ref: ref });
+    return ref;
   }
-  yield* startThread(pm, first, regs);
-  startServer(pm, first);
-  yield* waitUntil(pm, () => first.state === "zombie");
-  cfg.onExit(first.status);
+  const processRef = yield* portRef(PROCESS_ALIAS);
+  const parentRef = yield* portRef(PARENT_ALIAS);
+  const d = processService(pm, processRef);
+  if (cfg.child !== undefined) {
+    const seg = yield* newRef(env);
+    const s = yield* must(env.memory, Memory.methods.create_var_segment, { size: CHILD_AREA }, [], [seg]);
+    const va = env.space.alloc(s.size)!;
+    const mapping = env.alloc.alloc("mapping");
+    yield* ok("fluke_mapping_create", { new_mapping: mapping });
+    yield* ok("fluke_mapping_set_state", { mapping, state: { hash: 0, region_off: 0, start_va: va, size: s.size, prot: FLUKE_PROT_ALL }, region_ref: seg, task_ref: env.self });
+    yield* spawnNativeChild(env, va, parentRef, cfg.child.name, cfg.child.program);
+  }
+  yield* serve(env, pset, (w, meta) => d.handle(w, meta));
 }
+
+/** The Process protocol (for native clients such as init) and the Parent protocol of the manager's child. */
+const processService = (pm: PM, processRef: number): Dispatch => {
+  const env = pm.env;
+  const P = Process.methods;
+  /** Processes made through the protocol, by id (their pid). */
+  const made = new Map<number, Proc>();
+  const mine = (alias: number, want: number): boolean => alias === want;
+  return new Dispatch()
+    .on(P.create_child, function* (_m, meta) {
+      if (!mine(meta.alias, PROCESS_ALIAS)) return fail(ERRNO.EPERM);
+      const p = yield* newProcess(pm, null);
+      pm.roots.add(p.pid);
+      made.set(p.pid, p);
+      return reply(P.create_child, { child: p.pid });
+    })
+    .on(P.exec, function* (m, meta) {
+      if (!mine(meta.alias, PROCESS_ALIAS)) return fail(ERRNO.EPERM);
+      const p = made.get(m.child);
+      if (p === undefined || p.thread !== 0 || p.state !== "running") return fail(ERRNO.ESRCH);
+      p.cwd = m.cwd === "" ? "/" : m.cwd;
+      for (let fd = 0; fd < 3; fd++) {
+        const ref = yield* keepRef(env, meta.refs[fd]!);
+        const f: Remote = { kind: "remote", ref, refs: 1, flags: fd === 0 ? 0 : 1, path: "/dev/console", isDir: false, dirNext: 0 };
+        const old = p.fds.get(fd);
+        p.fds.set(fd, { file: f, cloexec: false });
+        if (old !== undefined) yield* closeFile(pm, old.file);
+      }
+      const split = (s: string): string[] => (s === "" ? [] : s.split("\0"));
+      const regs = yield* execProgram(pm, p, { path: m.path, argv: split(m.argv), envp: split(m.envp) });
+      if (typeof regs === "number" || regs === "killed") {
+        const errno = regs === "killed" ? ERRNO.ENOMEM : -regs;
+        log(pm, `fluke: cannot run ${m.path}: ${errnoName(errno)}`);
+        return fail(errno);
+      }
+      yield* startThread(pm, p, regs);
+      startServer(pm, p);
+      return reply(P.exec, {});
+    })
+    .on(P.wait, function* (m, meta) {
+      if (!mine(meta.alias, PROCESS_ALIAS)) return fail(ERRNO.EPERM);
+      const p = made.get(m.child);
+      if (p === undefined) return fail(ERRNO.ECHILD);
+      if (p.thread === 0 && p.state === "running") return fail(ERRNO.ECHILD); // never started
+      yield* waitUntil(pm, () => p.state === "zombie");
+      made.delete(p.pid);
+      const status = p.status;
+      yield* reap(pm, p, false);
+      return reply(P.wait, { status });
+    })
+    .on(P.kill, function* (m, meta) {
+      if (!mine(meta.alias, PROCESS_ALIAS)) return fail(ERRNO.EPERM);
+      const p = made.get(m.child);
+      if (p === undefined || p.state !== "running") return fail(ERRNO.ESRCH);
+      yield* postSignal(pm, p, m.signal);
+      return reply(P.kill, {});
+    })
+    .on(P.exit, function* (m, meta) {
+      if (!mine(meta.alias, PROCESS_ALIAS)) return fail(ERRNO.EPERM);
+      pm.cfg.onExit(m.status);
+      return reply(P.exit, {});
+    })
+    .on(Parent.methods.get_process_service, function* (_m, meta) {
+      if (!mine(meta.alias, PARENT_ALIAS)) return fail(ERRNO.EPERM);
+      const r = yield* keepRef(env, processRef);
+      return reply(Parent.methods.get_process_service, {}, [r], [r]);
+    })
+    .on(Parent.methods.get_console, function* (_m, meta) {
+      if (!mine(meta.alias, PARENT_ALIAS)) return fail(ERRNO.EPERM);
+      return reply(Parent.methods.get_console, {}, [...pm.console]); // the manager's own console, passed through
+    })
+    .on(Parent.methods.get_filesystem_service, function* (_m, meta) {
+      if (!mine(meta.alias, PARENT_ALIAS)) return fail(ERRNO.EPERM);
+      return reply(Parent.methods.get_filesystem_service, {}, [pm.fs]); // short-circuit: the file system's own port
+    })
+    .on(Parent.methods.get_memory_service, function* (_m, meta) {
+      if (!mine(meta.alias, PARENT_ALIAS)) return fail(ERRNO.EPERM);
+      const r = yield* newRef(env);
+      yield* must(env.memory, Memory.methods.create_sub_pool, { quota: pm.cfg.processQuota }, [], [r]);
+      return reply(Parent.methods.get_memory_service, {}, [r], [r]);
+    });
+};
 
 const errnoName = (n: number): string => Object.entries(ERRNO).find(([, v]) => v === n)?.[0] ?? `errno ${n}`;

@@ -83,7 +83,7 @@ describe("unmodified Debian i386 programs match the recorded oracle output", () 
 
 describe("determinism", () => {
   // A multi-process pipeline (scheduling, pipes, fork/exec/wait) and a floating-point-heavy gawk run.
-  for (const name of ["bash-pipeline3", "gawk-stdin"]) {
+  for (const name of ["bash-ls-sort-head", "gawk-math"]) {
     test(`${name} twice: identical output and identical virtual time`, () => {
       const wl = WORKLOADS.find((w) => w.name === name)!;
       const first = outcomes.get(name) ?? runWorkload(root, wl);
