@@ -14,10 +14,11 @@ export class Insane extends Error {
 /**
  * A refused access. `addr` is the address in the faulting thread's task; `region` is the region whose
  * restriction refused it (its keeper gets the fault first), or null when no region is involved (no
- * mapping at all: the fault goes straight to the thread's exception path).
+ * mapping at all: the fault goes straight to the thread's exception path). `regionOff` is the offset of
+ * the access within `region` (from its start_va; word 14 of the keeper message, x86.md), 0 if none.
  */
 export class MemFault extends Error {
-  constructor(readonly addr: number, readonly access: FaultKind, readonly region: Oid | null) {
+  constructor(readonly addr: number, readonly access: FaultKind, readonly region: Oid | null, readonly regionOff = 0) {
     super(`fault ${access} at 0x${addr.toString(16)}`);
   }
 }

@@ -1,5 +1,5 @@
 // Exceptions through the real IPC chapter (no recorder): a task keeper served by a thread in
-// fluke_ipc_setup_wait_receive receives the 14-word exception message of x86.md and answers with
+// fluke_ipc_setup_wait_receive receives the 15-word exception message of x86.md and answers with
 // fluke_ipc_reply; the reply reaches onKernelReply and the faulting thread continues as told.
 import { describe, expect, it } from "vitest";
 import { FLUKE_THREAD_EXCEPTION_ENABLE } from "../spec/kernel-api/common.js";

@@ -4,15 +4,19 @@
 // idempotent IPC (model/ipc-kernel.ts, the IPC chapter's) is replaced by a recorder so these tests see
 // exactly what the thread chapter asks of it.
 import { describe, expect, it, vi } from "vitest";
-import { FLUKE_THREAD_EXCEPTION_ENABLE, FLUKE_THREAD_STOPPED, insanityValue } from "../spec/kernel-api/common.js";
+import {
+  FLUKE_PROT_ALL, FLUKE_PROT_READ, FLUKE_PROT_WRITE, FLUKE_THREAD_EXCEPTION_ENABLE, FLUKE_THREAD_STOPPED, insanityValue,
+} from "../spec/kernel-api/common.js";
 import {
   FLUKE_THREAD_CLIENT_ALERT_PENDING, FLUKE_THREAD_INTERRUPT_PENDING, fluke_thread_get_state,
 } from "../spec/kernel-api/thread.js";
 import {
-  FLUKE_EXC_CLIENT_ALERT, FLUKE_EXC_INTERRUPT, FLUKE_EXC_MSG_WORDS, FLUKE_EXC_SERVER_ALERT, FLUKE_EXC_REPLY_RETRY, FLUKE_EXC_REPLY_SET_REGS, faultExcCode, insanityExcCode, trapExcCode,
+  FLUKE_EXC_CLIENT_ALERT, FLUKE_EXC_INTERRUPT, FLUKE_EXC_MSG_ADDR, FLUKE_EXC_MSG_CODE, FLUKE_EXC_MSG_REGION_OFFSET, FLUKE_EXC_MSG_WORDS,
+  FLUKE_EXC_SERVER_ALERT, FLUKE_EXC_REPLY_RETRY, FLUKE_EXC_REPLY_SET_REGS, faultExcCode, insanityExcCode, trapExcCode,
 } from "../spec/kernel-api/x86.js";
 import type { Ctx } from "./ctx.js";
 import { deliverException, excAddr, excCode, onKernelReply } from "./exceptions.js";
+import { walk } from "./memory.js";
 import { Fx, B, blankState, insanity, noRefs, SUCCESS } from "./thread-testkit.js";
 import type { ThreadObj } from "./state.js";
 
@@ -67,7 +71,7 @@ describe("synchronous exceptions: the trap handler", () => {
 });
 
 describe("synchronous exceptions: keepers", () => {
-  it("go to the task keeper with the 14-word message when no handler takes them", () => {
+  it("go to the task keeper with the 15-word message when no handler takes them (word 14 = 0)", () => {
     const f = new Fx();
     const keeper = f.port();
     (f.obj(0x1000) as { keeper: number | null }).keeper = f.oid(keeper); // the root task's keeper
@@ -78,7 +82,7 @@ describe("synchronous exceptions: keepers", () => {
     const c = calls[0]!;
     expect(c).toMatchObject({ port: f.oid(keeper), purpose: "exception" });
     expect(c.words).toHaveLength(FLUKE_EXC_MSG_WORDS);
-    expect(c.words).toEqual([insanityExcCode("CURRENT_THREAD"), 0, t, 11, 0, 22, 33, 0, 0, 0, 0, 0x1234, 0x202, 0]);
+    expect(c.words).toEqual([insanityExcCode("CURRENT_THREAD"), 0, t, 11, 0, 22, 33, 0, 0, 0, 0, 0x1234, 0x202, 0, 0]);
   });
   it("a fault refused by a region with a keeper goes to the region keeper, even with a trap handler", () => {
     const f = new Fx();
@@ -88,8 +92,8 @@ describe("synchronous exceptions: keepers", () => {
     f.d.ok("fluke_thread_set_state", { thread: t, state: blankState(0, { flags: FLUKE_THREAD_EXCEPTION_ENABLE, trap_handler: TRAP }), ...noRefs, task_ref: f.ref(task) });
     calls.length = 0;
     expect(f.d.call("fluke_thread_reference", { thread: 0x10_0000, new_thread_ref: 0 }, t)).toMatchObject({ kind: "fault", addr: 0x10_0000 });
-    expect(calls.map((c) => [c.port, c.purpose, c.words[0], c.words[1], c.words[13]])).toEqual([
-      [f.oid(keeper), "fault", faultExcCode("read"), 0x10_0000, 13],
+    expect(calls.map((c) => [c.port, c.purpose, c.words[0], c.words[1], c.words[13], c.words[14]])).toEqual([
+      [f.oid(keeper), "fault", faultExcCode("read"), 0x10_0000, 13, 0],
     ]);
     // the keeper grants read and replies: the faulting call is re-run (and now finds no object there)
     (f.obj(region) as { prot: number }).prot = 1;
@@ -97,6 +101,63 @@ describe("synchronous exceptions: keepers", () => {
     onKernelReply(ctx, ctx.self, "fault", [FLUKE_EXC_REPLY_RETRY, 0]);
     expect(ctx.completions).toEqual([{ thread: t, outcome: insanity("NO_OBJECT") }]);
     expect(f.th(t).regs.eip).toBe(TRAP); // the new insanity went to the trap handler
+  });
+});
+
+describe("keeper message word 14: the offset in the region (FLUKE_EXC_MSG_REGION_OFFSET)", () => {
+  /** A thread with no handler, run in task `task`. */
+  const threadIn = (f: Fx, task: number): number => {
+    const t = handled(f, { flags: 0, thread_va: 0 });
+    f.d.ok("fluke_thread_set_state", { thread: t, state: blankState(0), ...noRefs, task_ref: f.ref(task) });
+    return t;
+  };
+  const faultMessage = (f: Fx, t: number, name: string, args: Record<string, unknown>): { port: number; purpose: string; words: number[] } => {
+    calls.length = 0;
+    expect(f.d.call(name, args, t)).toMatchObject({ kind: "fault" });
+    expect(calls).toHaveLength(1);
+    expect(calls[0]!.words).toHaveLength(FLUKE_EXC_MSG_WORDS);
+    return calls[0]!;
+  };
+
+  it("(a) a region's ceiling refuses a write: word 14 is the offset in the region, word 1 the task's address", () => {
+    const f = new Fx();
+    const keeper = f.port();
+    const task = f.put("task", { keeper: null, root: false });
+    // region: root [0x2_0000, +4 pages), read only; the task maps its [0x1000, 0x4000) at 0x10_0000
+    const region = f.put("region", { start_va: 0x2_0000, size: 0x4000, prot: FLUKE_PROT_READ, task: f.d.s.rootTask, keeper: f.oid(keeper) });
+    f.put("mapping", { region_off: 0x1000, start_va: 0x10_0000, size: 0x3000, prot: FLUKE_PROT_ALL, region: f.oid(region), task: f.oid(task) });
+    const t = threadIn(f, task);
+    const c = faultMessage(f, t, "harness_mem_write", { addr: 0x10_0234, bytes: [1] });
+    expect([c.port, c.purpose, c.words[FLUKE_EXC_MSG_CODE], c.words[FLUKE_EXC_MSG_ADDR], c.words[FLUKE_EXC_MSG_REGION_OFFSET]]).toEqual([
+      f.oid(keeper), "fault", faultExcCode("write"), 0x10_0234, 0x1234,
+    ]);
+  });
+
+  it("(b) a hole in the region's task: word 14 is the offset in the region the access entered it through", () => {
+    const f = new Fx();
+    const keeper = f.port();
+    const [task, middle] = [f.put("task", { keeper: null, root: false }), f.put("task", { keeper: null, root: false })];
+    // region over `middle` (which maps nothing) at [0x4000_0000, +4 pages); the task maps its [0x2000, 0x4000) at 0x10_0000
+    const region = f.put("region", { start_va: 0x4000_0000, size: 0x4000, prot: FLUKE_PROT_ALL, task: f.oid(middle), keeper: f.oid(keeper) });
+    f.put("mapping", { region_off: 0x2000, start_va: 0x10_0000, size: 0x2000, prot: FLUKE_PROT_ALL, region: f.oid(region), task: f.oid(task) });
+    const t = threadIn(f, task);
+    const c = faultMessage(f, t, "harness_mem_read", { addr: 0x10_0345, len: 1 });
+    expect([c.port, c.purpose, c.words[FLUKE_EXC_MSG_ADDR], c.words[FLUKE_EXC_MSG_REGION_OFFSET]]).toEqual([f.oid(keeper), "fault", 0x10_0345, 0x2345]);
+    expect(walk(f.d.s, f.oid(task), 0x10_0345, FLUKE_PROT_READ)).toEqual({ fault: f.oid(region), off: 0x2345 });
+  });
+
+  it("(c) the task keeper's message carries 0, even for a fault a keeperless region refused", () => {
+    const f = new Fx();
+    const keeper = f.port();
+    const task = f.put("task", { keeper: f.oid(keeper), root: false });
+    const region = f.put("region", { start_va: 0x2_0000, size: 0x4000, prot: FLUKE_PROT_READ, task: f.d.s.rootTask, keeper: null });
+    f.put("mapping", { region_off: 0x1000, start_va: 0x10_0000, size: 0x3000, prot: FLUKE_PROT_ALL, region: f.oid(region), task: f.oid(task) });
+    const t = threadIn(f, task);
+    expect(walk(f.d.s, f.oid(task), 0x10_0234, FLUKE_PROT_WRITE)).toEqual({ fault: f.oid(region), off: 0x1234 });
+    const c = faultMessage(f, t, "harness_mem_write", { addr: 0x10_0234, bytes: [1] });
+    expect([c.port, c.purpose, c.words[FLUKE_EXC_MSG_ADDR], c.words[FLUKE_EXC_MSG_REGION_OFFSET]]).toEqual([f.oid(keeper), "exception", 0x10_0234, 0]);
+    const d = faultMessage(f, threadIn(f, task), "harness_mem_read", { addr: 0x20_0000, len: 1 }); // no mapping: region null
+    expect([d.purpose, d.words[FLUKE_EXC_MSG_REGION_OFFSET]]).toEqual(["exception", 0]);
   });
 });
 

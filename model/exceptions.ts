@@ -38,10 +38,15 @@ export const excCode = (e: SyncException): number =>
 export const excAddr = (e: SyncException): number =>
   e.kind === "fault" ? e.fault.addr >>> 0 : e.kind === "trap" ? e.error >>> 0 : 0;
 
-/** The 14-word message of a kernel call to a keeper for `t` (x86.md "Keeper messages"). */
-export const exceptionMessage = (t: ThreadObj, e: SyncException): number[] => {
+/**
+ * The 15-word message of a kernel call to a keeper for `t` (x86.md "Keeper messages"). `toRegionKeeper`:
+ * the call goes to the keeper of the region that refused the fault, and word 14 is the offset of the
+ * access within that region; in any other message it is 0.
+ */
+export const exceptionMessage = (t: ThreadObj, e: SyncException, toRegionKeeper = false): number[] => {
   const trap = t.pending === null ? 0 : (CALLS_BY_NAME.get(t.pending.name)?.trap ?? 0);
-  const words = [excCode(e), excAddr(e), t.thread_va, ...X86_REGISTERS.map((r) => t.regs[r]), trap];
+  const regionOff = toRegionKeeper && e.kind === "fault" ? e.fault.regionOff >>> 0 : 0;
+  const words = [excCode(e), excAddr(e), t.thread_va, ...X86_REGISTERS.map((r) => t.regs[r]), trap, regionOff];
   if (words.length !== FLUKE_EXC_MSG_WORDS) throw new Error("exception message layout");
   return words;
 };
@@ -77,7 +82,7 @@ export const enterHandler = (t: ThreadObj, handler: number, code: number, addr: 
 export const deliverException = (ctx: Ctx, exc: SyncException): void => {
   const t = ctx.self;
   const rk = regionKeeper(ctx.s, exc);
-  if (rk !== null) return ipcKernelCall(ctx, t, rk, exceptionMessage(t, exc), "fault");
+  if (rk !== null) return ipcKernelCall(ctx, t, rk, exceptionMessage(t, exc, true), "fault");
   if (exceptionsEnabled(t) && t.handlers.trap !== 0) return enterHandler(t, t.handlers.trap, excCode(exc), excAddr(exc));
   const tk = taskKeeper(ctx.s, t);
   if (tk !== null) return ipcKernelCall(ctx, t, tk, exceptionMessage(t, exc), "exception");

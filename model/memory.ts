@@ -41,37 +41,42 @@ const regionOf = (s: ModelState, oid: Oid | null): RegionObj | undefined => {
 /**
  * Walk the chain from (`task`, `va`) to physical memory. `need` is the right every level must grant
  * (0: rights are not checked). Returns the physical address and the intersected rights, or the fault:
- * `{ fault: region }` where region is the Oid whose keeper hears of it, or null for the thread itself.
+ * `{ fault: region, off }` where region is the Oid whose keeper hears of it, or null for the thread
+ * itself, and `off` the offset of the access within that region (from its start_va; 0 when null).
  */
-export const walk = (s: ModelState, task: Oid, va: number, need: number): Translation | { readonly fault: Oid | null } => {
+export const walk = (
+  s: ModelState, task: Oid, va: number, need: number,
+): Translation | { readonly fault: Oid | null; readonly off: number } => {
   let prot = FLUKE_PROT_ALL;
   let cur = taskOf(s, task);
   let above: Oid | null = null; // region through which the access entered `cur` (null at the caller's level)
+  let aboveOff = 0; // the offset of the access within `above`
   for (let depth = 0; depth <= FLUKE_MAX_CHAIN && cur !== undefined; depth++) {
     if (cur.root) {
       const p = va - FLUKE_VM_MIN;
-      return p < 0 || p >= s.physBytes ? { fault: above } : { paddr: p, prot };
+      return p < 0 || p >= s.physBytes ? { fault: above, off: aboveOff } : { paddr: p, prot };
     }
     const m = mappingAt(s, cur.oid, va);
     const r = m === undefined ? undefined : regionOf(s, m.region);
-    if (m === undefined || r === undefined || (m.prot & need) !== need) return { fault: above };
+    if (m === undefined || r === undefined || (m.prot & need) !== need) return { fault: above, off: aboveOff };
     const off = va - m.start_va + m.region_off;
-    if ((r.prot & need) !== need || off >= r.size || taskOf(s, r.task) === undefined) return { fault: r.oid };
+    if ((r.prot & need) !== need || off >= r.size || taskOf(s, r.task) === undefined) return { fault: r.oid, off };
     prot &= m.prot & r.prot;
     va = (r.start_va + off) >>> 0;
     cur = taskOf(s, r.task);
     above = r.oid;
+    aboveOff = off;
   }
-  return { fault: cur === undefined ? above : null }; // decision 8: too long a chain is unmapped
+  return cur === undefined ? { fault: above, off: aboveOff } : { fault: null, off: 0 }; // decision 8: too long a chain is unmapped
 };
 
 /**
  * Translate `va` in `task` for an access of kind `access`. Throws MemFault naming the region whose keeper
- * hears of the refusal (null: the faulting thread's own exception path).
+ * hears of the refusal (null: the faulting thread's own exception path) and the offset within it.
  */
 export const translate = (s: ModelState, task: Oid, va: number, access: FaultKind): Translation => {
   const r = walk(s, task, va, ACCESS_BIT[access]);
-  if ("fault" in r) throw new MemFault(va, access, r.fault);
+  if ("fault" in r) throw new MemFault(va, access, r.fault, r.off);
   return r;
 };
 

@@ -38,10 +38,15 @@ export const excCode = (e: KSyncException): number =>
 /** The address word (edx on handler entry, word 1 of a keeper message). */
 export const excAddr = (e: KSyncException): number => (e.kind === "fault" ? e.fault.addr >>> 0 : e.kind === "trap" ? e.error >>> 0 : 0);
 
-/** The 14-word message of a kernel call to a keeper for `t` (x86.md "Keeper messages"). */
-export const exceptionMessage = (t: KThread, e: KSyncException): number[] => {
+/**
+ * The 15-word message of a kernel call to a keeper for `t` (x86.md "Keeper messages"). `toRegionKeeper`:
+ * the call goes to the keeper of the region that refused the fault, and word 14 is the offset of the
+ * access within that region; in any other message it is 0.
+ */
+export const exceptionMessage = (t: KThread, e: KSyncException, toRegionKeeper = false): number[] => {
   const trap = t.pending === null ? 0 : (CALLS_BY_NAME.get(t.pending.name)?.trap ?? 0);
-  const words = [excCode(e), excAddr(e), t.thread_va, ...X86_REGISTERS.map((r) => t.regs[r]), trap];
+  const regionOff = toRegionKeeper && e.kind === "fault" ? e.fault.regionOff >>> 0 : 0;
+  const words = [excCode(e), excAddr(e), t.thread_va, ...X86_REGISTERS.map((r) => t.regs[r]), trap, regionOff];
   if (words.length !== FLUKE_EXC_MSG_WORDS) throw new Error("exception message layout");
   return words;
 };
@@ -69,7 +74,7 @@ export const deliverException = (ctx: KCtx, exc: KSyncException): void => {
   const t = ctx.self;
   if (exc.kind === "insanity") excHooks.onInsanity?.(t); // x86 threads: the call is abandoned (eip past it)
   const rk: KPort | null = exc.kind === "fault" ? live(live(exc.fault.region)?.keeper ?? null) : null;
-  if (rk !== null) return ipcKernelCall(ctx, t, rk, exceptionMessage(t, exc), "fault");
+  if (rk !== null) return ipcKernelCall(ctx, t, rk, exceptionMessage(t, exc, true), "fault");
   if (exceptionsEnabled(t) && t.handlers.trap !== 0) return enterHandler(t, t.handlers.trap, excCode(exc), excAddr(exc));
   const tk = live(live(t.task)?.keeper ?? null);
   if (tk !== null) return ipcKernelCall(ctx, t, tk, exceptionMessage(t, exc), "exception");

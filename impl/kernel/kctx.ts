@@ -27,9 +27,13 @@ export class KInsane extends Error {
   }
 }
 
-/** A refused access: address in the faulting task, and the region whose keeper hears of it (or null). */
+/**
+ * A refused access: `addr` in the faulting thread's task, the region whose keeper hears of it (null:
+ * the thread's own exception path), and `regionOff`, the exact offset of the access within that region
+ * (from its start_va; word 14 of the keeper message, x86.md), 0 if none.
+ */
 export class KFault extends Error {
-  constructor(readonly addr: number, readonly access: FaultKind, readonly region: KRegion | null) {
+  constructor(readonly addr: number, readonly access: FaultKind, readonly region: KRegion | null, readonly regionOff = 0) {
     super(`fault ${access} at 0x${addr.toString(16)}`);
   }
 }

@@ -64,7 +64,11 @@ export class Kernel {
   /** Physical address of `va` in `task` for an access of kind `access`; throws KFault. */
   translate(task: KTask, va: number, access: FaultKind): number {
     const r = translatePage(task.vm, va - (va % PAGE_SIZE), ACCESS[access], this.phys.pages);
-    if (typeof r !== "number") throw new KFault(va >>> 0, access, r.region === null ? null : this.regionOf(r.region));
+    if (typeof r !== "number") {
+      const region = r.region === null ? null : this.regionOf(r.region);
+      // r.off is the offset of the page; add back the offset within it (everything is page-aligned)
+      throw new KFault(va >>> 0, access, region, region === null ? 0 : r.off + ((va >>> 0) % PAGE_SIZE));
+    }
     return Math.floor(r / 16) * PAGE_SIZE + (va % PAGE_SIZE);
   }
 

@@ -74,9 +74,27 @@ export class KernelNativeHost implements NativeHost {
     let outcome = this.k.invoke(kt, parsed, completions);
     const own = completions.findIndex((c) => c.thread === kt);
     if (own >= 0 && outcome.kind === "blocked") outcome = completions.splice(own, 1)[0]!.outcome;
+    if (outcome.kind === "fault") outcome = this.afterFault(kt, outcome);
     if (this.tracing) this.trace.push({ label: this.labelOf(t), call: call.name, outcome: outcome.kind === "return" ? outcome.rc : outcome.kind });
     this.settle(completions, kt, call.name);
     return outcome;
+  }
+
+  /**
+   * A native thread's call faulted. If the kernel took the fault to a region keeper (the thread waits
+   * for the keeper's answer, then the call is re-run), the program sees its call block and later gets
+   * the re-run's outcome, as an x86 thread would. With nobody to resolve it (the thread would wait on
+   * its own exception for good), the program gets the fault back and the thread goes on (ours: native
+   * code handles its own faults).
+   */
+  private afterFault(kt: KThread, outcome: Outcome): Outcome {
+    if (kt.wait === null) return outcome;
+    if (kt.wait.kind === "exception") {
+      kt.wait = null;
+      kt.pending = null;
+      return outcome;
+    }
+    return { kind: "blocked" };
   }
 
   /** Perform a call as kernel thread `kt` from outside the scheduler (the boot thread, a test) and wake whom it finished. */

@@ -25,7 +25,7 @@ describe("kernel vm", () => {
   const root = newVmTask(true);
   it("translates root addresses to physical frames", () => {
     expect(translatePage(root, FLUKE_VM_MIN + 3 * PAGE_SIZE, RW, PHYS)).toBe(3 * 16 + FLUKE_PROT_ALL);
-    expect(translatePage(root, FLUKE_VM_MIN + PHYS * PAGE_SIZE, RW, PHYS)).toEqual({ addr: FLUKE_VM_MIN + PHYS * PAGE_SIZE, region: null });
+    expect(translatePage(root, FLUKE_VM_MIN + PHYS * PAGE_SIZE, RW, PHYS)).toEqual({ addr: FLUKE_VM_MIN + PHYS * PAGE_SIZE, region: null, off: 0 });
   });
 
   it("follows a three-level chain and intersects rights", () => {
@@ -35,12 +35,12 @@ describe("kernel vm", () => {
     const r3 = link(b, 0x21000, 2 * PAGE_SIZE, c, 0x30000, FLUKE_PROT_READ);
     expect(translatePage(c, 0x30000, FLUKE_PROT_READ, PHYS)).toBe(9 * 16 + FLUKE_PROT_READ);
     // c's own mapping refuses the write: the fault is c's own (no region keeper).
-    expect(translatePage(c, 0x30000, FLUKE_PROT_WRITE, PHYS)).toEqual({ addr: 0x30000, region: null });
+    expect(translatePage(c, 0x30000, FLUKE_PROT_WRITE, PHYS)).toEqual({ addr: 0x30000, region: null, off: 0 });
     // A read past the region r3's end is r3's fault.
     r3.size = PAGE_SIZE;
     invalidateRegion(r3);
-    expect(translatePage(c, 0x31000, FLUKE_PROT_READ, PHYS)).toEqual({ addr: 0x31000, region: r3 });
-    expect(translatePage(c, 0x32000, FLUKE_PROT_READ, PHYS)).toEqual({ addr: 0x32000, region: null });
+    expect(translatePage(c, 0x31000, FLUKE_PROT_READ, PHYS)).toEqual({ addr: 0x31000, region: r3, off: 0x1000 });
+    expect(translatePage(c, 0x32000, FLUKE_PROT_READ, PHYS)).toEqual({ addr: 0x32000, region: null, off: 0 });
   });
 
   it("revokes derived translations at every depth when a region at the top changes", () => {
@@ -57,7 +57,7 @@ describe("kernel vm", () => {
     attachRegion(top);
     expect(flushed).toBeGreaterThan(0);
     expect(c.cache.size).toBe(0);
-    expect(translatePage(c, 0x31000, FLUKE_PROT_READ, PHYS)).toEqual({ addr: 0x31000, region: top });
+    expect(translatePage(c, 0x31000, FLUKE_PROT_READ, PHYS)).toEqual({ addr: 0x31000, region: top, off: 0x1000 });
   });
 
   it("destroying a middle mapping faults the lower levels with no region", () => {
@@ -67,14 +67,14 @@ describe("kernel vm", () => {
     expect(typeof translatePage(b, 0x20000, FLUKE_PROT_READ, PHYS)).toBe("number");
     const m = [...r.mappings][0]!;
     detachMapping(m);
-    expect(translatePage(b, 0x20000, FLUKE_PROT_READ, PHYS)).toEqual({ addr: 0x20000, region: null });
+    expect(translatePage(b, 0x20000, FLUKE_PROT_READ, PHYS)).toEqual({ addr: 0x20000, region: null, off: 0 });
   });
 
   it("ends a cycle of mappings with a fault instead of looping", () => {
     const a = newVmTask(), b = newVmTask();
     link(a, 0x10000, PAGE_SIZE, b, 0x10000);
     link(b, 0x10000, PAGE_SIZE, a, 0x10000);
-    expect(translatePage(a, 0x10000, FLUKE_PROT_READ, PHYS)).toEqual({ addr: 0x10000, region: null });
+    expect(translatePage(a, 0x10000, FLUKE_PROT_READ, PHYS)).toEqual({ addr: 0x10000, region: null, off: 0 });
     invalidateRegion([...a.regionsOver][0]!);
   });
 });

@@ -44,10 +44,15 @@ export const newVmTask = (root = false): VmTask => ({ root, mappings: [], region
 export const newVmRegion = (owner: unknown = null): VmRegion => ({ owner, start: 0, size: 0, prot: 0, task: null, mappings: new Set() });
 export const newVmMapping = (): VmMapping => ({ start: 0, size: 0, regionOff: 0, prot: 0, region: null, task: null });
 
-/** A refused translation: the faulting address, and the region whose keeper hears of it (null: none). */
+/**
+ * A refused translation: the faulting (page) address, the region whose keeper hears of it (null: none),
+ * and the offset of that page within the region (from its start; 0 when region is null). Every start,
+ * size and region_off is a page multiple, so the exact offset of an access is `off + va % PAGE_SIZE`.
+ */
 export interface VmFault {
   readonly addr: number;
   readonly region: VmRegion | null;
+  readonly off: number;
 }
 
 /** Binary search for the mapping of `task` covering `va`. */
@@ -88,23 +93,25 @@ const walk = (task: VmTask, pageVa: number, need: number, physPages: number): nu
   let cur: VmTask = task;
   let va = pageVa;
   let above: VmRegion | null = null;
+  let aboveOff = 0; // offset of the page within `above`
   for (let depth = 0; depth <= FLUKE_MAX_CHAIN; depth++) {
     if (cur.root) {
       const pfn = (va - FLUKE_VM_MIN) / PAGE_SIZE;
-      if (pfn < 0 || pfn >= physPages) return { addr: pageVa, region: above };
+      if (pfn < 0 || pfn >= physPages) return { addr: pageVa, region: above, off: aboveOff };
       return pfn * 16 + prot;
     }
     const m = findMapping(cur, va);
     const r = m?.region ?? null;
-    if (m === undefined || r === null || (m.prot & need) !== need) return { addr: pageVa, region: above };
+    if (m === undefined || r === null || (m.prot & need) !== need) return { addr: pageVa, region: above, off: aboveOff };
     const off = va - m.start + m.regionOff;
-    if ((r.prot & need) !== need || off >= r.size || r.task === null) return { addr: pageVa, region: r };
+    if ((r.prot & need) !== need || off >= r.size || r.task === null) return { addr: pageVa, region: r, off };
     prot &= m.prot & r.prot;
     va = r.start + off;
     cur = r.task;
     above = r;
+    aboveOff = off;
   }
-  return { addr: pageVa, region: null };
+  return { addr: pageVa, region: null, off: 0 };
 };
 
 /** Every task whose translations may pass through `task`'s address space (itself included). */

@@ -6,7 +6,9 @@
 import { describe, expect, test } from "vitest";
 import { FLUKE_PROT_EXEC, FLUKE_TYPE_VALUE, PAGE_SIZE, returnCodeValue } from "../../spec/kernel-api/common.js";
 import { KERNEL_CALLS } from "../../spec/kernel-api/registry.js";
-import { entryPoint, faultExcCode, insanityExcCode, trapExcCode } from "../../spec/kernel-api/x86.js";
+import {
+  FLUKE_EXC_MSG_REGION_OFFSET, FLUKE_EXC_MSG_WORDS, entryPoint, faultExcCode, insanityExcCode, trapExcCode,
+} from "../../spec/kernel-api/x86.js";
 import { ipcOf } from "./ipc-state.js";
 import type { KMutex, KPort } from "./kobjects.js";
 import { readTask, writeTask } from "./kmemory.js";
@@ -88,6 +90,9 @@ describe("x86 threads", () => {
     expect(msg[1]! - (msg[1]! % PAGE_SIZE)).toBe(0x10000);
     expect(msg.slice(3, 13)).toEqual([x.t.regs.eax, x.t.regs.ebx, x.t.regs.ecx, x.t.regs.edx, x.t.regs.esi, x.t.regs.edi, x.t.regs.ebp, x.t.regs.esp, x.t.regs.eip, x.t.regs.eflags]);
     expect(msg[13]).toBe(0); // not in a kernel call
+    expect(msg).toHaveLength(FLUKE_EXC_MSG_WORDS);
+    // word 14: the offset in the top region (T2 -> T1 -> T0 -> root, each window mapped from offset 0)
+    expect(msg[FLUKE_EXC_MSG_REGION_OFFSET]).toBe(msg[1]! - NEST.T2_BASE);
     kt.ok("fluke_region_protect", { region: NEST.regions[0], max_prot: 15 });
     expect(results().spin).toBeGreaterThanOrEqual(before.spin);
   });

@@ -99,7 +99,8 @@
 #define FLUKE_EXC_MSG_THREAD                     2
 #define FLUKE_EXC_MSG_REGS                       3
 #define FLUKE_EXC_MSG_TRAP                       13
-#define FLUKE_EXC_MSG_WORDS                      14
+#define FLUKE_EXC_MSG_REGION_OFFSET              14
+#define FLUKE_EXC_MSG_WORDS                      15
 #define FLUKE_EXC_REPLY_RETRY                    0
 #define FLUKE_EXC_REPLY_SET_REGS                 1
 #define FLUKE_EXC_REPLY_SET_REGS_WORDS           11

@@ -69,7 +69,8 @@ export const FLUKE_EXC_MSG_ADDR = 1; // fault address, or the processor error co
 export const FLUKE_EXC_MSG_THREAD = 2; // thread_va of the thread (its own address for itself)
 export const FLUKE_EXC_MSG_REGS = 3; // 10 words: eax ebx ecx edx esi edi ebp esp eip eflags
 export const FLUKE_EXC_MSG_TRAP = 13; // trap number of the interrupted kernel call, 0 if none
-export const FLUKE_EXC_MSG_WORDS = 14;
+export const FLUKE_EXC_MSG_REGION_OFFSET = 14; // region keeper: offset of the refused access in its region, else 0
+export const FLUKE_EXC_MSG_WORDS = 15;
 
 /** Reply word 0: what the keeper wants done (ours). */
 export const FLUKE_EXC_REPLY_RETRY = 0; // resume unchanged: re-run the interrupted call, if any
