@@ -3,13 +3,16 @@
 // of the stack, and so on down to the program. The root task's address space is physical memory
 // (FLUKE_VM_MIN + p is byte p), so the boot thread's regions over its own memory export page frames.
 // Root layout (ours): objects of the boot code in [0x11000, 0x101000), the memory manager's boot area
-// at 0x101000, its pool from 0x201000.
+// at 0x101000, its pool of page frames from 0x201000 (a region the manager holds a reference to).
 // Above: the CLI (fluke run), tests. Below: memmgr, libnest, impl/kernel.
 import { FLUKE_PROT_ALL, FLUKE_VM_MIN } from "../../spec/kernel-api/common.js";
+
+/** Where the memory manager finds the reference to its physical pool: a slot of its boot area (ours). */
+const PHYS_REF_OFF = 32;
 import { Kernel } from "../kernel/kernel.js";
 import { spawnNative } from "../kernel/native-host.js";
 import { ObjAlloc, VaSpace, newRef, ok, type Nest, type NestEnv } from "./libnest/env.js";
-import { SPACE_BASE, mapInto, spawnNativeChild } from "./libnest/spawn.js";
+import { CHILD_BASE, SPACE_BASE, SPACE_END, spawnNativeChild } from "./libnest/spawn.js";
 import { memmgr } from "./memmgr/memmgr.js";
 
 const ROOT_OBJECTS = FLUKE_VM_MIN + 0x10000;
@@ -44,8 +47,16 @@ function* rootProgram(env0: NestEnv, opts: BootOptions): Nest<void> {
   yield* ok("fluke_task_reference", { task: FLUKE_VM_MIN, new_task_ref: self });
   const env: NestEnv = { ...env0, self };
   yield* spawnNativeChild(env, MEMMGR_BOOT, 0, "memmgr",
-    (child) => memmgr(child, { poolBase: SPACE_BASE, poolSize: opts.poolBytes, childQuota: opts.childQuota ?? opts.poolBytes, child: opts.child }),
-    function* (taskRef) {
-      yield* mapInto(env, POOL, opts.poolBytes, taskRef, SPACE_BASE, FLUKE_PROT_ALL);
+    (child) => memmgr(child, {
+      physRef: CHILD_BASE + PHYS_REF_OFF, physSize: opts.poolBytes, windowBase: SPACE_BASE, windowSize: SPACE_END - SPACE_BASE,
+      childQuota: opts.childQuota ?? opts.poolBytes, child: opts.child,
+    }),
+    function* () {
+      // The pool: a region over page frames, its reference placed in the manager's boot area.
+      const region = env.alloc.alloc("region");
+      yield* ok("fluke_region_create", { new_region: region });
+      yield* ok("fluke_region_set_state", { region, state: { hash: 0, start_va: POOL, size: opts.poolBytes, prot: FLUKE_PROT_ALL }, task_ref: self, keeper_ref: 0 });
+      yield* ok("fluke_ref_create", { new_ref: MEMMGR_BOOT + PHYS_REF_OFF });
+      yield* ok("fluke_region_reference", { region, new_region_ref: MEMMGR_BOOT + PHYS_REF_OFF });
     });
 }

@@ -9,15 +9,15 @@
 import { FileDescription, FileSystem, Parent, STAT_FIELDS } from "../protocol/protocols.js";
 import type { MessageOf } from "../protocol/codec.js";
 import { MAX_FIELD_BYTES } from "../protocol/codec.js";
-import { must } from "../libc/client.js";
-import { newRef, ok, type Nest, type NestEnv } from "../libnest/env.js";
+import { invoke, must } from "../libc/client.js";
+import { newRef, ok, store, type Nest, type NestEnv } from "../libnest/env.js";
 import { Dispatch, fail, reply, serve, type Meta } from "../libnest/serve.js";
 import { CHILD_AREA, spawnNativeChild } from "../libnest/spawn.js";
 import { Memory } from "../protocol/protocols.js";
-import { FLUKE_PROT_ALL } from "../../../spec/kernel-api/common.js";
-import { O_APPEND, O_NONBLOCK, O_RDONLY, S_IFCHR, S_IFMT, Vfs, type Bind, type FsResult, type Stat, type Timespec } from "./vfs.js";
+import { FLUKE_PROT_ALL, FLUKE_PROT_EXEC, FLUKE_PROT_READ } from "../../../spec/kernel-api/common.js";
+import { O_APPEND, O_NONBLOCK, O_RDONLY, S_IFCHR, S_IFMT, S_IFREG, Vfs, type Bind, type FsResult, type Stat, type Timespec } from "./vfs.js";
 
-const EBADF = 9, EINVAL = 22, ENOTTY = 25, ESPIPE = 29, ENODEV = 19, EPERM = 1, ENOTDIR = 20;
+const EIO = 5, ENOMEM = 12, EBADF = 9, EINVAL = 22, ENOTTY = 25, ESPIPE = 29, ENODEV = 19, EPERM = 1, ENOTDIR = 20;
 
 /** The host side of the console. */
 export interface Console {
@@ -263,8 +263,46 @@ export function* fsNester(env: NestEnv, cfg: FsConfig): Nest<void> {
     const t = c === null ? null : cfg.console.terminal(c);
     return t === null ? fail(ENOTTY) : reply(FileDescription.methods.is_terminal, t);
   });
-  d.on(FileDescription.methods.map, function* () {
-    return fail(ENODEV);
+  // map: the file's bytes in memory the fs nester holds (a segment of its pool, filled once per
+  // version of the file), exported through a region of the fs nester's own with read and execute
+  // rights only, so every client shares the same pages and none can change them (ours: a private
+  // writable mapping is the client's copy, made by the client).
+  const pageCache = new Map<string, { readonly regionRef: number; readonly size: number }>();
+  d.on(FileDescription.methods.map, function* (_m, meta) {
+    const f = fileOf(meta);
+    if (f === undefined) return fail(consoleOf(meta) !== null ? ENODEV : EBADF);
+    const st = vfs.fstat(f.h);
+    if (!st.ok) return fail(st.errno);
+    if ((st.value.mode & S_IFMT) !== S_IFREG) return fail(ENODEV);
+    const key = `${st.value.dev}:${st.value.ino}:${st.value.size}:${st.value.mtime.sec}:${st.value.mtime.nsec}`;
+    let entry = pageCache.get(key);
+    if (entry === undefined) {
+      const size = Math.max(4096, Math.ceil(st.value.size / 4096) * 4096);
+      const seg = yield* newRef(env);
+      const r = yield* invoke(env.memory, Memory.methods.create_var_segment, { size }, [], [seg]);
+      if (r.status !== 0) return fail(r.status);
+      const va = env.space.alloc(r.rep!.size);
+      if (va === null) return fail(ENOMEM);
+      const mapping = env.alloc.alloc("mapping");
+      yield* ok("fluke_mapping_create", { new_mapping: mapping });
+      yield* ok("fluke_mapping_set_state", { mapping, state: { hash: 0, region_off: 0, start_va: va, size: r.rep!.size, prot: FLUKE_PROT_ALL }, region_ref: seg, task_ref: env.self });
+      yield* must(env.memory, Memory.methods.prefault, { segment: r.rep!.segment, offset: 0, length: size, write: 1 });
+      for (let at = 0; at < st.value.size; at += 1 << 20) {
+        const bytes = vfs.read(f.h, at, Math.min(1 << 20, st.value.size - at));
+        if (!bytes.ok) return fail(bytes.errno);
+        if (!store(env, va + at, bytes.value)) return fail(EIO);
+      }
+      const region = env.alloc.alloc("region");
+      yield* ok("fluke_region_create", { new_region: region });
+      yield* ok("fluke_region_set_state", { region, state: { hash: 0, start_va: va, size, prot: FLUKE_PROT_READ | FLUKE_PROT_EXEC }, task_ref: env.self, keeper_ref: 0 });
+      const regionRef = yield* newRef(env);
+      yield* ok("fluke_region_reference", { region, new_region_ref: regionRef });
+      entry = { regionRef, size };
+      pageCache.set(key, entry);
+    }
+    const out = yield* newRef(env);
+    yield* ok("fluke_ref_copy", { src_ref: entry.regionRef, dst_ref: out });
+    return reply(FileDescription.methods.map, { size: entry.size }, [out], [out]);
   });
   d.on(FileDescription.methods.close, function* (_m, meta) {
     if (consoleOf(meta) !== null) return reply(FileDescription.methods.close, {});

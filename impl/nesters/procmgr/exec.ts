@@ -91,8 +91,8 @@ function* loadImage(p: Proc, plan: ImagePlan, file: Uint8Array, elf: ElfFile): N
     if ((yield* p.space.mapAnon(start, end - start, seg.prot)) === null) return false;
     if (seg.file !== null) {
       const bytes = file.subarray(seg.file.offset, Math.min(file.length, seg.file.offset + (seg.file.end - seg.file.start)));
-      p.space.poke(seg.file.start, bytes);
-      if (seg.zero !== null) p.space.poke(seg.zero.start, new Uint8Array(seg.zero.end - seg.zero.start));
+      yield* p.space.poke(seg.file.start, bytes);
+      if (seg.zero !== null) yield* p.space.poke(seg.zero.start, new Uint8Array(seg.zero.end - seg.zero.start));
     }
   }
   void elf;
@@ -158,7 +158,7 @@ export function* execProgram(pm: PM, p: Proc, req: ExecRequest): Nest<Regs | num
   if (!(yield* loadImage(p, pl.program, bytes, elf.value))) return "killed";
   if (pl.interp !== null && !(yield* loadImage(p, pl.interp, interpBytes!, interp!))) return "killed";
   if ((yield* p.space.mapAnon(pl.stack.start, pl.stack.end - pl.stack.start, pl.stack.prot)) === null) return "killed";
-  p.space.poke(stack.value.sp, stack.value.image);
+  yield* p.space.poke(stack.value.sp, stack.value.image);
   p.brk = { base: pl.brk, cur: pl.brk, end: pl.brk };
   p.exe = req.path;
   yield* closeCloexec(pm, p);

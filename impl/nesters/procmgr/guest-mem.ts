@@ -4,7 +4,9 @@
 // and writes guest memory for system calls: the same bytes, named at its own addresses. munmap,
 // mprotect and MAP_FIXED split areas exactly like Linux (page granular); a segment goes back to the
 // memory manager when no area uses it. Accesses the guest could not make itself (unmapped, or a missing
-// right) fail, which the system calls turn into EFAULT.
+// right) fail, which the system calls turn into EFAULT. Memory the guest never touched may not be
+// present behind the manager's view yet (the memory manager provides it on demand): an access that meets
+// such a hole asks for it (Memory.prefault) and goes on.
 // Above: exec.ts, the system calls (mm and io), fork. Below: libnest (kernel calls), the Memory protocol.
 import { FLUKE_PROT_ALL, FLUKE_PROT_READ, FLUKE_PROT_WRITE } from "../../../spec/kernel-api/common.js";
 import { invoke, must } from "../libc/client.js";
@@ -179,23 +181,40 @@ export class GuestSpace {
     return null;
   }
 
-  /** Visit the process manager's view of [va, va + len) a piece at a time; false if part is unmapped or lacks `need`. */
-  private each(va: number, len: number, need: number, f: (selfVa: number, at: number, n: number) => boolean): boolean {
+  /**
+   * Visit the process manager's view of [va, va + len) a piece at a time. "guest": part of it is unmapped
+   * or lacks `need` for the guest (EFAULT); a piece: the memory is not present behind the manager's view
+   * yet (its segment's chunk was never touched) and must be provided first; true: done.
+   */
+  private each(va: number, len: number, need: number, f: (selfVa: number, at: number, n: number) => boolean): true | "guest" | { readonly seg: Seg; readonly off: number; readonly n: number } {
     let done = 0;
     while (done < len) {
       const a = (va + done) >>> 0, v = this.find(a);
-      if (v === undefined || (v.prot & need) !== need) return false;
+      if (v === undefined || (v.prot & need) !== need) return "guest";
       const n = Math.min(len - done, v.end - a);
-      if (!f(v.seg.selfVa + v.off + (a - v.start), done, n)) return false;
+      const off = v.off + (a - v.start);
+      if (!f(v.seg.selfVa + off, done, n)) return { seg: v.seg, off, n };
       done += n;
     }
     return true;
   }
 
+  /** Run a memory access, asking the memory manager for the memory behind it when it is not there yet. */
+  private *access(va: number, len: number, need: number, write: boolean, f: (selfVa: number, at: number, n: number) => boolean): Nest<boolean> {
+    for (let tries = 0; tries < 4 + len / 4096; tries++) {
+      const r = this.each(va, len, need, f);
+      if (r === true) return true;
+      if (r === "guest") return false;
+      const p = yield* invoke(this.memory, Memory.methods.prefault, { segment: r.seg.id, offset: r.off, length: r.n, write: write ? 1 : 0 });
+      if (p.status !== 0) return false;
+    }
+    return false;
+  }
+
   /** The guest's bytes at [va, va + len), or null if the guest could not read them (EFAULT). */
-  read(va: number, len: number): Uint8Array | null {
+  *read(va: number, len: number): Nest<Uint8Array | null> {
     const out = new Uint8Array(len);
-    const okay = this.each(va, len, FLUKE_PROT_READ, (self, at, n) => {
+    const okay = yield* this.access(va, len, FLUKE_PROT_READ, false, (self, at, n) => {
       const b = load(this.env, self, n);
       if (b === null) return false;
       out.set(b, at);
@@ -204,30 +223,30 @@ export class GuestSpace {
     return okay ? out : null;
   }
 
-  /** Store into the guest at va; false (nothing promised about partial stores) if it could not write there. */
-  write(va: number, bytes: Uint8Array, need = FLUKE_PROT_WRITE): boolean {
-    if (!this.each(va, bytes.length, need, () => true)) return false;
-    return this.each(va, bytes.length, need, (self, at, n) => store(this.env, self, bytes.subarray(at, at + n)));
+  /** Store into the guest at va; false if the guest could not write there (nothing is stored then). */
+  *write(va: number, bytes: Uint8Array, need = FLUKE_PROT_WRITE): Nest<boolean> {
+    if (this.each(va, bytes.length, need, () => true) !== true) return false;
+    return yield* this.access(va, bytes.length, need, true, (self, at, n) => store(this.env, self, bytes.subarray(at, at + n)));
   }
 
   /** True if the guest could write all of [va, va + len). */
   writable(va: number, len: number): boolean {
-    return this.each(va, len, FLUKE_PROT_WRITE, () => true);
+    return this.each(va, len, FLUKE_PROT_WRITE, () => true) === true;
   }
 
   /** Store regardless of the guest's rights (the loader filling read-only pages). */
-  poke(va: number, bytes: Uint8Array): boolean {
-    return this.write(va, bytes, 0);
+  *poke(va: number, bytes: Uint8Array): Nest<boolean> {
+    return yield* this.write(va, bytes, 0);
   }
 
   /** A NUL-terminated string at va (at most `max` bytes), as a latin1 string; null on EFAULT or no NUL. */
-  cstring(va: number, max = 4096): string | null {
+  *cstring(va: number, max = 4096): Nest<string | null> {
     const out: number[] = [];
     while (out.length < max) {
       const v = this.find(va + out.length);
       if (v === undefined || (v.prot & FLUKE_PROT_READ) === 0) return null;
       const n = Math.min(max - out.length, v.end - (va + out.length), 256);
-      const b = this.read(va + out.length, n);
+      const b = yield* this.read(va + out.length, n);
       if (b === null) return null;
       const z = b.indexOf(0);
       if (z >= 0) {
@@ -239,8 +258,8 @@ export class GuestSpace {
     return null;
   }
 
-  u32(va: number): number | null {
-    const b = this.read(va, 4);
+  *u32(va: number): Nest<number | null> {
+    const b = yield* this.read(va, 4);
     return b === null ? null : (b[0]! | (b[1]! << 8) | (b[2]! << 16) | (b[3]! << 24)) >>> 0;
   }
 

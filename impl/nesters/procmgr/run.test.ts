@@ -74,9 +74,10 @@ describe("unmodified Debian i386 programs match the recorded oracle output", () 
       expect(rec, `no recording for ${wl.name}: run npm run record:outputs`).toBeDefined();
       const o = runWorkload(root, wl);
       outcomes.set(wl.name, o);
-      expect(o.result.timedOut).toBe(false);
+      const diag = `${wl.name}: the nesters' log:\n${o.log.join("\n")}`;
+      expect(o.result.timedOut, diag).toBe(false);
       const expected = { status: rec!.status, stdout: fromBytes(rec!.stdout).toString("latin1"), stderr: fromBytes(rec!.stderr).toString("latin1") };
-      expect({ status: o.result.status, stdout: o.stdout.toString("latin1"), stderr: o.stderr.toString("latin1") }).toEqual(expected);
+      expect({ status: o.result.status, stdout: o.stdout.toString("latin1"), stderr: o.stderr.toString("latin1") }, diag).toEqual(expected);
     });
   }
 });

@@ -31,7 +31,7 @@ export function* deliverSignals(pm: PM, p: Proc, regs: Regs): Nest<Regs | { exit
       return { exit: waitStatus.signaled(sig, d === "core") };
     }
     const frame = buildSignalFrame({ regs, blocked: p.mask, sig, action, info: { signo: sig, code: SI.USER, pid: p.pid, uid: 0 } });
-    if (!frame.ok || !p.space.write(frame.value.sp, frame.value.bytes)) return { exit: waitStatus.signaled(SIG.SEGV, true) };
+    if (!frame.ok || !(yield* p.space.write(frame.value.sp, frame.value.bytes))) return { exit: waitStatus.signaled(SIG.SEGV, true) };
     p.mask = handlerMask(p.mask, action, sig);
     p.actions[sig] = actionAfterDelivery(action);
     const f = frame.value.regs;

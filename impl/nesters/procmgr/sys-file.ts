@@ -68,15 +68,15 @@ export const joinPath = (dir: string, path: string): string => {
 };
 
 /** (dir, path) of a path argument with a dirfd, or -errno. */
-const at = (c: SysCtx, dirfd: number, addr: number): [string, string] | number => {
-  const path = str(c, addr);
+function* at(c: SysCtx, dirfd: number, addr: number): Nest<[string, string] | number> {
+  const path = yield* str(c, addr);
   if (typeof path === "number") return path;
   const dir = baseDir(c, dirfd, path);
   return typeof dir === "number" ? dir : [dir, path];
-};
+}
 
 function* openAt(c: SysCtx, dirfd: number, addr: number, flags: number, mode: number): Nest<number> {
-  const a = at(c, dirfd, addr);
+  const a = yield* at(c, dirfd, addr);
   if (typeof a === "number") return a;
   const [dir, path] = a;
   const ref = yield* newRef(c.pm.env);
@@ -96,21 +96,21 @@ function* openAt(c: SysCtx, dirfd: number, addr: number, flags: number, mode: nu
 }
 
 function* statAt(c: SysCtx, dirfd: number, addr: number, buf: number, flags: number): Nest<number> {
-  const path = str(c, addr);
+  const path = (yield* str(c, addr));
   if (typeof path === "number") return path;
   if (path === "" && (flags & AT_FLAGS.EMPTY_PATH) !== 0) return yield* fstatFd(c, dirfd, buf);
   const dir = baseDir(c, dirfd, path);
   if (typeof dir === "number") return dir;
   const r = yield* invoke(c.pm.fs, FileSystem.methods.stat, { cwd: dir, path, follow: (flags & AT_FLAGS.SYMLINK_NOFOLLOW) !== 0 ? 0 : 1 });
-  return r.status !== 0 ? -r.status : put(c, buf, encodeStat64(statInput(r.rep!)));
+  return r.status !== 0 ? -r.status : (yield* put(c, buf, encodeStat64(statInput(r.rep!))));
 }
 
 function* fstatFd(c: SysCtx, fd: number, buf: number): Nest<number> {
   const f = fdOf(c.p, fd);
   if (f === null) return -ERRNO.EBADF;
-  if (f.kind === "pipe") return put(c, buf, encodeStat64(pipeStat()));
+  if (f.kind === "pipe") return (yield* put(c, buf, encodeStat64(pipeStat())));
   const r = yield* invoke(f.ref, FileDescription.methods.stat, {});
-  return r.status !== 0 ? -r.status : put(c, buf, encodeStat64(statInput(r.rep!)));
+  return r.status !== 0 ? -r.status : (yield* put(c, buf, encodeStat64(statInput(r.rep!))));
 }
 
 function* readInto(c: SysCtx, fd: number, buf: number, len: number): Nest<number> {
@@ -121,19 +121,23 @@ function* readInto(c: SysCtx, fd: number, buf: number, len: number): Nest<number
   if (!c.p.space.writable(buf, Math.min(len, MAX_RW_COUNT, 15 * 1024))) return EFAULT;
   const r = yield* readFile(c.pm, c.p, f, Math.min(len, MAX_RW_COUNT));
   if (typeof r === "number") return r;
-  return put(c, buf, r) === 0 ? r.length : EFAULT;
+  return (yield* put(c, buf, r)) === 0 ? r.length : EFAULT;
 }
 
 function* writeFrom(c: SysCtx, fd: number, buf: number, len: number): Nest<number> {
   const f = fdOf(c.p, fd);
   if (f === null) return -ERRNO.EBADF;
-  const data = get(c, buf, Math.min(len, MAX_RW_COUNT));
+  const data = (yield* get(c, buf, Math.min(len, MAX_RW_COUNT)));
   if (data === null) return EFAULT;
   return yield* writeFile(c.pm, c.p, f, data);
 }
 
 function* vector(c: SysCtx, fd: number, iov: number, count: number, write: boolean): Nest<number> {
-  const v = decodeIovecs((a) => c.p.space.u32(a) ?? undefined, iov, count);
+  const table = count > 0 && count <= 1024 ? yield* get(c, iov, count * 8) : null;
+  const v = decodeIovecs((a) => {
+    const i = a - iov;
+    return table === null || i < 0 || i + 4 > table.length ? undefined : new DataView(table.buffer, table.byteOffset).getUint32(i, true);
+  }, iov, count);
   if (!v.ok) return -v.error.errno;
   let total = 0;
   for (const { base, len } of v.value) {
@@ -181,7 +185,7 @@ function* getdents64(c: SysCtx): Nest<number> {
   const packed = packDirents64(entries, size!);
   if (packed.consumed === 0 && entries.length > 0) return -ERRNO.EINVAL;
   f.dirNext += packed.consumed;
-  return put(c, buf!, packed.bytes) === 0 ? packed.bytes.length : EFAULT;
+  return (yield* put(c, buf!, packed.bytes)) === 0 ? packed.bytes.length : EFAULT;
 }
 
 function* fcntl(c: SysCtx): Nest<number> {
@@ -210,7 +214,7 @@ function* ioctl(c: SysCtx): Nest<number> {
   const [fd, req, arg] = c.a as [number, number, number];
   const f = fdOf(c.p, fd);
   if (f === null) return -ERRNO.EBADF;
-  if (req === IOCTL.FIONREAD && f.kind === "pipe") return put(c, arg, u32le(f.pipe.bytes));
+  if (req === IOCTL.FIONREAD && f.kind === "pipe") return (yield* put(c, arg, u32le(f.pipe.bytes)));
   if (req === IOCTL.FIOCLEX || req === IOCTL.FIONCLEX) {
     c.p.fds.get(fd)!.cloexec = req === IOCTL.FIOCLEX;
     return 0;
@@ -219,10 +223,10 @@ function* ioctl(c: SysCtx): Nest<number> {
   const t = yield* invoke(f.ref, FileDescription.methods.is_terminal, {});
   if (t.status !== 0) return -ERRNO.ENOTTY;
   switch (req) {
-    case IOCTL.TCGETS: return put(c, arg, encodeTermios(DEFAULT_TERMIOS));
+    case IOCTL.TCGETS: return (yield* put(c, arg, encodeTermios(DEFAULT_TERMIOS)));
     case IOCTL.TCSETS: case IOCTL.TCSETSW: case IOCTL.TCSETSF: return 0;
-    case IOCTL.TIOCGWINSZ: return put(c, arg, encodeWinsize({ rows: t.rep!.rows, cols: t.rep!.cols, xpixel: 0, ypixel: 0 }));
-    case IOCTL.TIOCGPGRP: return put(c, arg, u32le(c.p.pgid));
+    case IOCTL.TIOCGWINSZ: return (yield* put(c, arg, encodeWinsize({ rows: t.rep!.rows, cols: t.rep!.cols, xpixel: 0, ypixel: 0 })));
+    case IOCTL.TIOCGPGRP: return (yield* put(c, arg, u32le(c.p.pgid)));
     case IOCTL.TIOCSPGRP: return 0;
     default: return -ERRNO.EINVAL;
   }
@@ -237,7 +241,7 @@ function* pipe2(c: SysCtx, addr: number, flags: number): Nest<number> {
   if (fr < 0) return fr;
   c.p.fds.set(fr, { file: r, cloexec: (flags & O.CLOEXEC) !== 0 });
   const fw = lowestFree(c.p);
-  if (fw < 0 || put(c, addr, u32le(fr, fw)) !== 0) {
+  if (fw < 0 || (yield* put(c, addr, u32le(fr, fw))) !== 0) {
     c.p.fds.delete(fr);
     return fw < 0 ? fw : EFAULT;
   }
@@ -263,7 +267,7 @@ function* chdir(c: SysCtx, path: string, dir: string): Nest<number> {
 const fs = FileSystem.methods;
 const atOr = <T>(c: SysCtx, dirfd: number, addr: number, f: (dir: string, path: string) => Nest<T | number>) =>
   function* (): Nest<T | number> {
-    const a = at(c, dirfd, addr);
+    const a = yield* at(c, dirfd, addr);
     return typeof a === "number" ? a : yield* f(a[0], a[1]);
   };
 
@@ -279,14 +283,14 @@ define({
     if (f.kind === "pipe") return -ERRNO.ESPIPE;
     const r = yield* invoke(f.ref, FileDescription.methods.pread, { offset: hi * 2 ** 32 + lo, length: Math.min(len, 15 * 1024) });
     if (r.status !== 0) return -r.status;
-    return put(c, buf, r.rep!.data) === 0 ? r.rep!.data.length : EFAULT;
+    return (yield* put(c, buf, r.rep!.data)) === 0 ? r.rep!.data.length : EFAULT;
   },
   *pwrite64(c) {
     const [fd, buf, len, lo, hi] = c.a as [number, number, number, number, number];
     const f = fdOf(c.p, fd);
     if (f === null) return -ERRNO.EBADF;
     if (f.kind === "pipe") return -ERRNO.ESPIPE;
-    const data = get(c, buf, Math.min(len, 15 * 1024));
+    const data = (yield* get(c, buf, Math.min(len, 15 * 1024)));
     if (data === null) return EFAULT;
     const r = yield* invoke(f.ref, FileDescription.methods.pwrite, { offset: hi * 2 ** 32 + lo, data });
     return r.status !== 0 ? -r.status : r.rep!.count;
@@ -306,7 +310,7 @@ define({
     const off = s32(hi) * 2 ** 32 + lo;
     const r = yield* seek(c, fd, off, whence);
     if (r < 0) return r;
-    return put(c, result, u32le(r % 2 ** 32, Math.floor(r / 2 ** 32)));
+    return (yield* put(c, result, u32le(r % 2 ** 32, Math.floor(r / 2 ** 32))));
   },
   *dup(c) {
     const e = c.p.fds.get(c.a[0]!);
@@ -339,7 +343,7 @@ define({
   mkdirat: (c) => atOr(c, c.a[0]!, c.a[1]!, (cwd, path) => simpleFs(invoke(c.pm.fs, fs.mkdir, { cwd, path, mode: c.a[2]! & 0o7777, umask: c.p.umask })))(),
   rmdir: (c) => atOr(c, AT_FDCWD, c.a[0]!, (cwd, path) => simpleFs(invoke(c.pm.fs, fs.rmdir, { cwd, path })))(),
   *rename(c) {
-    const from = str(c, c.a[0]!), to = str(c, c.a[1]!);
+    const from = (yield* str(c, c.a[0]!)), to = (yield* str(c, c.a[1]!));
     if (typeof from === "number") return from;
     if (typeof to === "number") return to;
     return yield* simpleFs(invoke(c.pm.fs, fs.rename, { cwd: c.p.cwd, from, to }));
@@ -347,18 +351,18 @@ define({
   renameat: (c) => renameAt(c, c.a[0]!, c.a[1]!, c.a[2]!, c.a[3]!),
   renameat2: (c) => (c.a[4] === 0 ? renameAt(c, c.a[0]!, c.a[1]!, c.a[2]!, c.a[3]!) : (function* () { return -ERRNO.EINVAL; })()),
   *link(c) {
-    const from = str(c, c.a[0]!), to = str(c, c.a[1]!);
+    const from = (yield* str(c, c.a[0]!)), to = (yield* str(c, c.a[1]!));
     if (typeof from === "number") return from;
     if (typeof to === "number") return to;
     return yield* simpleFs(invoke(c.pm.fs, fs.link, { cwd: c.p.cwd, from, to }));
   },
   *symlink(c) {
-    const target = str(c, c.a[0]!);
+    const target = (yield* str(c, c.a[0]!));
     if (typeof target === "number") return target;
     return yield* atOr(c, AT_FDCWD, c.a[1]!, (cwd, path) => simpleFs(invoke(c.pm.fs, fs.symlink, { target, cwd, path })))();
   },
   *symlinkat(c) {
-    const target = str(c, c.a[0]!);
+    const target = (yield* str(c, c.a[0]!));
     if (typeof target === "number") return target;
     return yield* atOr(c, c.a[1]!, c.a[2]!, (cwd, path) => simpleFs(invoke(c.pm.fs, fs.symlink, { target, cwd, path })))();
   },
@@ -385,10 +389,10 @@ define({
   *getcwd(c) {
     const b = Buffer.from(c.p.cwd + "\0", "latin1");
     if (c.a[1]! < b.length) return -ERRNO.ERANGE;
-    return put(c, c.a[0]!, b) === 0 ? b.length : EFAULT;
+    return (yield* put(c, c.a[0]!, b)) === 0 ? b.length : EFAULT;
   },
   *chdir(c) {
-    const path = str(c, c.a[0]!);
+    const path = (yield* str(c, c.a[0]!));
     return typeof path === "number" ? path : yield* chdir(c, path, c.p.cwd);
   },
   *fchdir(c) {
@@ -412,17 +416,17 @@ define({
   },
   *statfs64(c) {
     if (c.a[1] !== 84) return -ERRNO.EINVAL;
-    return put(c, c.a[2]!, encodeStatfs64({ type: 0x01021994, bsize: 4096, blocks: 262144, bfree: 131072, bavail: 131072, files: 65536, ffree: 32768, fsid: [0, 0], namelen: 255, frsize: 4096, flags: 0 }));
+    return (yield* put(c, c.a[2]!, encodeStatfs64({ type: 0x01021994, bsize: 4096, blocks: 262144, bfree: 131072, bavail: 131072, files: 65536, ffree: 32768, fsid: [0, 0], namelen: 255, frsize: 4096, flags: 0 })));
   },
   *fstatfs64(c) {
     if (c.a[1] !== 84) return -ERRNO.EINVAL;
     if (fdOf(c.p, c.a[0]!) === null) return -ERRNO.EBADF;
-    return put(c, c.a[2]!, encodeStatfs64({ type: 0x01021994, bsize: 4096, blocks: 262144, bfree: 131072, bavail: 131072, files: 65536, ffree: 32768, fsid: [0, 0], namelen: 255, frsize: 4096, flags: 0 }));
+    return (yield* put(c, c.a[2]!, encodeStatfs64({ type: 0x01021994, bsize: 4096, blocks: 262144, bfree: 131072, bavail: 131072, files: 65536, ffree: 32768, fsid: [0, 0], namelen: 255, frsize: 4096, flags: 0 })));
   },
 });
 
 function* renameAt(c: SysCtx, fd1: number, a1: number, fd2: number, a2: number): Nest<number> {
-  const x = at(c, fd1, a1), y = at(c, fd2, a2);
+  const x = yield* at(c, fd1, a1), y = yield* at(c, fd2, a2);
   if (typeof x === "number") return x;
   if (typeof y === "number") return y;
   return yield* simpleFs(invoke(c.pm.fs, fs.rename, { cwd: "/", from: joinPath(x[0], x[1]), to: joinPath(y[0], y[1]) }));
@@ -430,19 +434,19 @@ function* renameAt(c: SysCtx, fd1: number, a1: number, fd2: number, a2: number):
 
 function* readlinkAt(c: SysCtx, dirfd: number, addr: number, buf: number, size: number): Nest<number> {
   if (s32(size) <= 0) return -ERRNO.EINVAL;
-  const a = at(c, dirfd, addr);
+  const a = yield* at(c, dirfd, addr);
   if (typeof a === "number") return a;
   const r = yield* invoke(c.pm.fs, fs.readlink, { cwd: a[0], path: a[1] });
   if (r.status !== 0) return -r.status;
   const b = Buffer.from(r.rep!.target, "latin1").subarray(0, size);
-  return put(c, buf, b) === 0 ? b.length : EFAULT;
+  return (yield* put(c, buf, b)) === 0 ? b.length : EFAULT;
 }
 
 function* utimens(c: SysCtx, tsSize: 8 | 16): Nest<number> {
   const [dirfd, addr, times, flags] = c.a as [number, number, number, number];
   let at_: [number, number] = [0, 0x3fffffff], mt: [number, number] = [0, 0x3fffffff];
   if (times !== 0) {
-    const b = get(c, times, 2 * tsSize);
+    const b = (yield* get(c, times, 2 * tsSize));
     if (b === null) return EFAULT;
     const v = new DataView(b.buffer, b.byteOffset);
     at_ = [v.getUint32(0, true), v.getUint32(tsSize === 8 ? 4 : 8, true)];
@@ -455,7 +459,7 @@ function* utimens(c: SysCtx, tsSize: 8 | 16): Nest<number> {
     if (f.kind !== "remote") return 0;
     path = f.path;
   } else {
-    const a = at(c, dirfd, addr);
+    const a = yield* at(c, dirfd, addr);
     if (typeof a === "number") return a;
     [cwd, path] = a;
   }

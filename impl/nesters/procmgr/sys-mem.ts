@@ -54,7 +54,7 @@ function* mmap(c: SysCtx, addr: number, len: number, prot: number, flags: number
       }
       const data = r.rep!.data;
       if (data.length === 0) break;
-      sp.poke(start + at, data);
+      yield* sp.poke(start + at, data);
       at += data.length;
     }
   }
@@ -78,7 +78,7 @@ define({
   brk,
   mmap2: (c) => mmap(c, c.a[0]!, c.a[1]!, c.a[2]!, c.a[3]!, c.a[4]! | 0, c.a[5]! * PAGE),
   *mmap(c) {
-    const args = get(c, c.a[0]!, 24);
+    const args = (yield* get(c, c.a[0]!, 24));
     if (args === null) return -ERRNO.EFAULT;
     const v = new DataView(args.buffer, args.byteOffset);
     const w = (i: number): number => v.getUint32(i * 4, true);
@@ -110,9 +110,9 @@ define({
     if ((flags & MREMAP_MAYMOVE) === 0) return -ERRNO.ENOMEM;
     const dest = sp.findGap(n);
     if (dest === null) return -ERRNO.ENOMEM;
-    const bytes = sp.read(old, o) ?? new Uint8Array(o);
+    const bytes = (yield* sp.read(old, o)) ?? new Uint8Array(o);
     if ((yield* sp.mapAnon(dest, n, v.prot)) === null) return -ERRNO.ENOMEM;
-    sp.poke(dest, bytes);
+    yield* sp.poke(dest, bytes);
     yield* sp.unmap(old, old + o);
     return dest;
   },

@@ -55,18 +55,18 @@ const zero = ret(0);
 function* clockGettime(c: SysCtx, wide: boolean): Nest<number> {
   const t = now(c.pm, c.a[0]!);
   if (t === null) return -ERRNO.EINVAL;
-  return put(c, c.a[1]!, wide ? encodeKernelTimespec(t) : encodeTimespec32(t));
+  return (yield* put(c, c.a[1]!, wide ? encodeKernelTimespec(t) : encodeTimespec32(t)));
 }
 
 define({
-  *uname(c) { return put(c, c.a[0]!, encodeUtsname(UNAME)); },
+  *uname(c) { return (yield* put(c, c.a[0]!, encodeUtsname(UNAME))); },
   getuid32: zero, geteuid32: zero, getgid32: zero, getegid32: zero, getuid: zero, geteuid: zero, getgid: zero, getegid: zero,
   setuid32: zero, setgid32: zero, setreuid32: zero, setregid32: zero, setresuid32: zero, setresgid32: zero, setgroups32: zero,
-  *getresuid32(c) { for (const a of c.a.slice(0, 3)) if (put(c, a, new Uint8Array(4)) !== 0) return -ERRNO.EFAULT; return 0; },
-  *getresgid32(c) { for (const a of c.a.slice(0, 3)) if (put(c, a, new Uint8Array(4)) !== 0) return -ERRNO.EFAULT; return 0; },
+  *getresuid32(c) { for (const a of c.a.slice(0, 3)) if ((yield* put(c, a, new Uint8Array(4))) !== 0) return -ERRNO.EFAULT; return 0; },
+  *getresgid32(c) { for (const a of c.a.slice(0, 3)) if ((yield* put(c, a, new Uint8Array(4))) !== 0) return -ERRNO.EFAULT; return 0; },
   getgroups32: zero,
-  *ugetrlimit(c) { return c.a[0]! >= 16 ? -ERRNO.EINVAL : put(c, c.a[1]!, encodeRlimit(limits(c.a[0]!))); },
-  *getrlimit(c) { return c.a[0]! >= 16 ? -ERRNO.EINVAL : put(c, c.a[1]!, encodeRlimit(limits(c.a[0]!))); },
+  *ugetrlimit(c) { return c.a[0]! >= 16 ? -ERRNO.EINVAL : (yield* put(c, c.a[1]!, encodeRlimit(limits(c.a[0]!)))); },
+  *getrlimit(c) { return c.a[0]! >= 16 ? -ERRNO.EINVAL : (yield* put(c, c.a[1]!, encodeRlimit(limits(c.a[0]!)))); },
   setrlimit: zero,
   *prlimit64(c) {
     const [pid, res, , old] = c.a as [number, number, number, number];
@@ -74,43 +74,43 @@ define({
     if (res >= 16) return -ERRNO.EINVAL;
     if (old !== 0) {
       const l = limits(res);
-      return put(c, old, encodeRlimit64({ cur: rlimToRlim64(l.cur), max: rlimToRlim64(l.max) }));
+      return (yield* put(c, old, encodeRlimit64({ cur: rlimToRlim64(l.cur), max: rlimToRlim64(l.max) })));
     }
     return 0;
   },
-  *getrusage(c) { return put(c, c.a[1]!, encodeRusage({ utime: { sec: 0, usec: 0 }, stime: { sec: 0, usec: 0 } })); },
+  *getrusage(c) { return (yield* put(c, c.a[1]!, encodeRusage({ utime: { sec: 0, usec: 0 }, stime: { sec: 0, usec: 0 } }))); },
   *times(c) {
     const ticks = Math.floor(c.pm.env.k.sched.now / 1e6); // 100 Hz clock ticks of virtual time
-    if (c.a[0] !== 0 && put(c, c.a[0]!, encodeTms({ utime: ticks, stime: 0, cutime: 0, cstime: 0 })) !== 0) return -ERRNO.EFAULT;
+    if (c.a[0] !== 0 && (yield* put(c, c.a[0]!, encodeTms({ utime: ticks, stime: 0, cutime: 0, cstime: 0 }))) !== 0) return -ERRNO.EFAULT;
     return ticks;
   },
   *sysinfo(c) {
-    return put(c, c.a[0]!, encodeSysinfo({
+    return (yield* put(c, c.a[0]!, encodeSysinfo({
       uptime: monotonic(c.pm).sec, loads: [0, 0, 0], totalram: 256 * 1024 * 1024, freeram: 128 * 1024 * 1024, sharedram: 0, bufferram: 0,
       totalswap: 0, freeswap: 0, procs: c.pm.procs.size, totalhigh: 0, freehigh: 0, memUnit: 1,
-    }));
+    })));
   },
   clock_gettime: (c) => clockGettime(c, false),
   clock_gettime64: (c) => clockGettime(c, true),
-  *clock_getres(c) { return c.a[1] === 0 ? 0 : put(c, c.a[1]!, encodeTimespec32({ sec: 0, nsec: 1 })); },
-  *clock_getres_time64(c) { return c.a[1] === 0 ? 0 : put(c, c.a[1]!, encodeKernelTimespec({ sec: 0, nsec: 1 })); },
+  *clock_getres(c) { return c.a[1] === 0 ? 0 : (yield* put(c, c.a[1]!, encodeTimespec32({ sec: 0, nsec: 1 }))); },
+  *clock_getres_time64(c) { return c.a[1] === 0 ? 0 : (yield* put(c, c.a[1]!, encodeKernelTimespec({ sec: 0, nsec: 1 }))); },
   *gettimeofday(c) {
     const t = clock(c.pm);
-    return c.a[0] === 0 ? 0 : put(c, c.a[0]!, encodeTimeval({ sec: t.sec, usec: Math.floor(t.nsec / 1000) }));
+    return c.a[0] === 0 ? 0 : (yield* put(c, c.a[0]!, encodeTimeval({ sec: t.sec, usec: Math.floor(t.nsec / 1000) })));
   },
   *time(c) {
     const t = clock(c.pm).sec;
-    if (c.a[0] !== 0 && put(c, c.a[0]!, encodeTimespec32({ sec: t, nsec: 0 }).subarray(0, 4)) !== 0) return -ERRNO.EFAULT;
+    if (c.a[0] !== 0 && (yield* put(c, c.a[0]!, encodeTimespec32({ sec: t, nsec: 0 }).subarray(0, 4))) !== 0) return -ERRNO.EFAULT;
     return t;
   },
   nanosleep: zero, clock_nanosleep: zero, clock_nanosleep_time64: zero, sched_yield: zero,
   *getrandom(c) {
     const n = Math.min(c.a[1]!, 1 << 16);
-    return put(c, c.a[0]!, randomBytes(c.pm, n)) === 0 ? n : -ERRNO.EFAULT;
+    return (yield* put(c, c.a[0]!, randomBytes(c.pm, n))) === 0 ? n : -ERRNO.EFAULT;
   },
   *sched_getaffinity(c) {
     if (c.a[1]! < 4) return -ERRNO.EINVAL;
-    return put(c, c.a[2]!, Uint8Array.from([1, 0, 0, 0])) === 0 ? 4 : -ERRNO.EFAULT;
+    return (yield* put(c, c.a[2]!, Uint8Array.from([1, 0, 0, 0]))) === 0 ? 4 : -ERRNO.EFAULT;
   },
   *getpriority() { return 20; },
   setpriority: zero,

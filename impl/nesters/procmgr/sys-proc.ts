@@ -30,11 +30,11 @@ function* fork(c: SysCtx, flags: number, stack: number, parentTid: number, tls: 
   const child = yield* forkProcess(c.pm, c.p, regs);
   if (typeof child === "number") return child;
   if ((flags & CLONE.SETTLS) !== 0) {
-    const b = get(c, tls, 16);
+    const b = (yield* get(c, tls, 16));
     if (b !== null) installTls(child, b);
   }
-  if ((flags & CLONE.PARENT_SETTID) !== 0) put(c, parentTid, u32le(child.pid));
-  if ((flags & CLONE.CHILD_SETTID) !== 0) child.space.write(childTid, u32le(child.pid));
+  if ((flags & CLONE.PARENT_SETTID) !== 0) (yield* put(c, parentTid, u32le(child.pid)));
+  if ((flags & CLONE.CHILD_SETTID) !== 0) yield* child.space.write(childTid, u32le(child.pid));
   if ((flags & CLONE.CHILD_CLEARTID) !== 0) child.tidAddress = childTid;
   serving.start!(c, child);
   return child.pid;
@@ -53,19 +53,19 @@ const installTls = (p: Proc, b: Uint8Array): number => {
 };
 
 /** A NULL-terminated array of string pointers in guest memory. */
-const strArray = (c: SysCtx, addr: number): string[] | number => {
+function* strArray(c: SysCtx, addr: number): Nest<string[] | number> {
   const out: string[] = [];
   if (addr === 0) return out;
   for (let i = 0; i < 0x20000; i++) {
-    const ptr = c.p.space.u32(addr + 4 * i);
+    const ptr = yield* c.p.space.u32(addr + 4 * i);
     if (ptr === null) return EFAULT;
     if (ptr === 0) return out;
-    const s = str(c, ptr, 32 * 4096);
+    const s = yield* str(c, ptr, 32 * 4096);
     if (typeof s === "number") return s;
     out.push(s);
   }
   return -ERRNO.E2BIG;
-};
+}
 
 function* wait4(c: SysCtx, pid: number, statusAddr: number, options: number, rusage: number): Nest<number> {
   if ((options & ~(W.NOHANG | W.UNTRACED | W.CONTINUED | W.NOTHREAD | W.ALL | W.CLONE)) !== 0) return -ERRNO.EINVAL;
@@ -77,8 +77,8 @@ function* wait4(c: SysCtx, pid: number, statusAddr: number, options: number, rus
     if (list.length === 0) return -ERRNO.ECHILD;
     const z = list.find((x) => x.state === "zombie");
     if (z !== undefined) {
-      if (statusAddr !== 0 && put(c, statusAddr, u32le(z.status)) !== 0) return EFAULT;
-      if (rusage !== 0) put(c, rusage, new Uint8Array(72));
+      if (statusAddr !== 0 && (yield* put(c, statusAddr, u32le(z.status))) !== 0) return EFAULT;
+      if (rusage !== 0) (yield* put(c, rusage, new Uint8Array(72)));
       yield* reap(c.pm, z, false);
       return z.pid;
     }
@@ -105,12 +105,12 @@ function* sigaction(c: SysCtx, rt: boolean): Nest<number> {
   const old = c.p.actions[sig]!;
   if (act !== 0) {
     if (isUncatchable(sig)) return -ERRNO.EINVAL;
-    const b = get(c, act, rt ? 20 : 16);
+    const b = (yield* get(c, act, rt ? 20 : 16));
     if (b === null) return EFAULT;
     const a = rt ? decodeRtSigaction(b) : decodeOldSigaction(b);
     c.p.actions[sig] = { ...a, mask: blockableMask(a.mask) };
   }
-  if (oact !== 0 && put(c, oact, rt ? encodeRtSigaction(old) : encodeOldSigaction(old)) !== 0) return EFAULT;
+  if (oact !== 0 && (yield* put(c, oact, rt ? encodeRtSigaction(old) : encodeOldSigaction(old))) !== 0) return EFAULT;
   return 0;
 }
 
@@ -119,7 +119,7 @@ function* sigprocmask(c: SysCtx, rt: boolean): Nest<number> {
   if (rt && size !== SIGSET_SIZE) return -ERRNO.EINVAL;
   const old = c.p.mask;
   if (set !== 0) {
-    const b = get(c, set, rt ? 8 : 4);
+    const b = (yield* get(c, set, rt ? 8 : 4));
     if (b === null) return EFAULT;
     const s = rt ? readSigset(b) : sigset(new DataView(b.buffer, b.byteOffset).getUint32(0, true));
     const next = applySigprocmask(old, how, s);
@@ -130,14 +130,14 @@ function* sigprocmask(c: SysCtx, rt: boolean): Nest<number> {
     const out = new Uint8Array(rt ? 8 : 4);
     if (rt) writeSigset(out, 0, old);
     else new DataView(out.buffer).setUint32(0, old.lo, true);
-    if (put(c, oset, out) !== 0) return EFAULT;
+    if ((yield* put(c, oset, out)) !== 0) return EFAULT;
   }
   return 0;
 }
 
 function* sigreturn(c: SysCtx, kind: FrameKind): Nest<SysResult> {
   const at = sigreturnFrameAddress(kind, c.regs.esp);
-  const b = get(c, at, sigframeSize(kind));
+  const b = (yield* get(c, at, sigframeSize(kind)));
   const r = b === null ? null : restoreFromSigframe(b, kind, c.regs.eflags);
   if (r === null || !r.ok) return { exit: waitStatus.signaled(SIG.SEGV, true) };
   c.p.mask = r.value.mask;
@@ -154,9 +154,9 @@ define({
   vfork: (c) => fork(c, CLONE.VFORK | CLONE.VM, 0, 0, 0, 0),
   clone: (c) => fork(c, c.a[0]! & ~CLONE.CSIGNAL, c.a[1]!, c.a[2]!, c.a[3]!, c.a[4]!),
   *execve(c) {
-    const path = str(c, c.a[0]!);
+    const path = (yield* str(c, c.a[0]!));
     if (typeof path === "number") return path;
-    const argv = strArray(c, c.a[1]!), envp = strArray(c, c.a[2]!);
+    const argv = yield* strArray(c, c.a[1]!), envp = yield* strArray(c, c.a[2]!);
     if (typeof argv === "number") return argv;
     if (typeof envp === "number") return envp;
     const r = yield* execProgram(c.pm, c.p, { path, argv, envp });
@@ -201,10 +201,10 @@ define({
   *rt_sigpending(c) {
     const out = new Uint8Array(8);
     writeSigset(out, 0, c.p.pending);
-    return put(c, c.a[0]!, out.subarray(0, Math.min(8, c.a[1]!)));
+    return (yield* put(c, c.a[0]!, out.subarray(0, Math.min(8, c.a[1]!))));
   },
   *rt_sigsuspend(c) {
-    const b = get(c, c.a[0]!, 8);
+    const b = (yield* get(c, c.a[0]!, 8));
     if (b === null) return EFAULT;
     const saved = c.p.mask;
     c.p.mask = blockableMask(readSigset(b));
@@ -228,12 +228,12 @@ define({
     return op === 1 ? 0 : -ERRNO.EAGAIN; // FUTEX_WAKE wakes nobody (one thread per process); FUTEX_WAIT: the value changed
   },
   *set_thread_area(c) {
-    const b = get(c, c.a[0]!, 16);
+    const b = (yield* get(c, c.a[0]!, 16));
     if (b === null) return EFAULT;
     const entry = installTls(c.p, b);
     if (entry < 0) return entry;
     const d = decodeUserDesc(b);
-    return put(c, c.a[0]!, encodeUserDesc({ ...d, entryNumber: entry }));
+    return (yield* put(c, c.a[0]!, encodeUserDesc({ ...d, entryNumber: entry })));
   },
   *alarm() { return 0; },
 });

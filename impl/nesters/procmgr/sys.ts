@@ -32,18 +32,22 @@ export const define = (handlers: Record<string, SysFn>): void => {
 export const EFAULT = -ERRNO.EFAULT;
 
 /** A guest C string argument (at most PATH_MAX bytes), or -EFAULT / -ENAMETOOLONG. */
-export const str = (c: SysCtx, addr: number, max = 4096): string | number => {
+export function* str(c: SysCtx, addr: number, max = 4096): Nest<string | number> {
   if (addr === 0) return EFAULT;
-  const s = c.p.space.cstring(addr, max + 1);
+  const s = yield* c.p.space.cstring(addr, max + 1);
   if (s === null) return EFAULT;
   return s.length > max ? -ERRNO.ENAMETOOLONG : s;
-};
+}
 
 /** Copy bytes out to the guest; 0 or -EFAULT. */
-export const put = (c: SysCtx, addr: number, bytes: Uint8Array): number => (c.p.space.write(addr, bytes) ? 0 : EFAULT);
+export function* put(c: SysCtx, addr: number, bytes: Uint8Array): Nest<number> {
+  return (yield* c.p.space.write(addr, bytes)) ? 0 : EFAULT;
+}
 
 /** Bytes of the guest; null on EFAULT. */
-export const get = (c: SysCtx, addr: number, len: number): Uint8Array | null => c.p.space.read(addr, len);
+export function* get(c: SysCtx, addr: number, len: number): Nest<Uint8Array | null> {
+  return yield* c.p.space.read(addr, len);
+}
 
 export const u32le = (...ws: number[]): Uint8Array => {
   const b = new Uint8Array(ws.length * 4), v = new DataView(b.buffer);

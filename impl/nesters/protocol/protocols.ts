@@ -35,6 +35,10 @@ export const Memory = defineProtocol("Memory", 2, {
     req: [["segment", "u32"]], rep: [["segment", "u32"], ["size", "u32"]], refsIn: 1, refsOut: 1,
     doc: "a new segment holding a copy of `segment` (fork), charged to this pool; the reference sent is the source's region (proof of access)",
   },
+  prefault: {
+    req: [["segment", "u32"], ["offset", "u32"], ["length", "u32"], ["write", "u32"]], rep: NONE,
+    doc: "make [offset, offset + length) of a segment present now (and private and writable if write), as a fault there would; for a holder that reads or writes the segment's memory itself",
+  },
   create_sub_pool: { req: [["quota", "u32"]], rep: NONE, refsOut: 1, doc: "a new Memory port whose segments count against this pool and at most `quota` bytes" },
   get_quota: { req: NONE, rep: [["quota", "u32"], ["used", "u32"]], doc: "this pool's limit and what it has handed out" },
 });
