@@ -19,9 +19,14 @@ const ENOMEM = 12;
 
 export const pageUp = (n: number): number => Math.ceil(n / PAGE) * PAGE;
 
-/** A memory segment the process manager holds: a reference to its region, and where it sees it. */
+/**
+ * A memory segment the process manager holds: a reference to its region, and where it sees it. Owned
+ * segments come from the process's memory pool and go back to it; others (a file's pages from the file
+ * system, shared read-only) are only let go of.
+ */
 export interface Seg {
   readonly id: number;
+  readonly owned: boolean;
   readonly ref: number;
   readonly size: number;
   readonly selfVa: number;
@@ -73,14 +78,14 @@ export class GuestSpace {
   }
 
   /** Map a segment the process manager holds a reference to into itself. */
-  *adopt(id: number, size: number, ref: number): Nest<Seg> {
+  *adopt(id: number, size: number, ref: number, owned = true): Nest<Seg> {
     const env = this.env;
     const selfVa = env.space.alloc(size);
     if (selfVa === null) throw new Error("process manager: own address space exhausted");
     const selfMapping = env.alloc.alloc("mapping");
     yield* ok("fluke_mapping_create", { new_mapping: selfMapping });
     yield* ok("fluke_mapping_set_state", { mapping: selfMapping, state: { hash: 0, region_off: 0, start_va: selfVa, size, prot: FLUKE_PROT_ALL }, region_ref: ref, task_ref: env.self });
-    return { id, ref, size, selfVa, selfMapping, users: 0 };
+    return { id, owned, ref, size, selfVa, selfMapping, users: 0 };
   }
 
   private *release(seg: Seg): Nest<void> {
@@ -89,7 +94,7 @@ export class GuestSpace {
     yield* ok("fluke_mapping_destroy", { mapping: seg.selfMapping });
     env.alloc.release("mapping", seg.selfMapping);
     env.space.release(seg.selfVa, seg.size);
-    yield* must(this.memory, Memory.methods.destroy_segment, { segment: seg.id });
+    if (seg.owned) yield* must(this.memory, Memory.methods.destroy_segment, { segment: seg.id });
     yield* dropRef(env, seg.ref);
   }
 
@@ -139,14 +144,34 @@ export class GuestSpace {
     }
   }
 
-  /** mprotect: set the protection of [start, end); false if part of it is unmapped (ENOMEM). */
+  /** mprotect: set the protection of [start, end); false if part of it is unmapped or memory ran out (ENOMEM). */
   *protect(start: number, end: number, prot: number): Nest<boolean> {
     if (!this.covered(start, end)) return false;
     for (const v of yield* this.cut(start, end)) {
+      if (!v.seg.owned && (prot & FLUKE_PROT_WRITE) !== 0) {
+        if (!(yield* this.privatize(v, prot))) return false;
+        continue;
+      }
       v.prot = prot;
       yield* ok("fluke_mapping_protect", { mapping: v.mapping, prot });
     }
     return true;
+  }
+
+  /** Replace a shared read-only area by a private copy of its bytes with protection `prot` (MAP_PRIVATE made writable). */
+  private *privatize(v: Vma, prot: number): Nest<boolean> {
+    const bytes = load(this.env, v.seg.selfVa + v.off, v.end - v.start) ?? new Uint8Array(v.end - v.start);
+    const start = v.start, end = v.end;
+    const fresh = yield* this.mapAnon(start, end - start, prot);
+    if (fresh === null) return false;
+    return yield* this.poke(start, bytes);
+  }
+
+  /** Map `size` bytes of a region the process manager holds no pool segment for (a file's shared pages). */
+  *mapShared(start: number, len: number, ref: number, regionSize: number, off: number, prot: number): Nest<Vma> {
+    const seg = yield* this.adopt(0, regionSize, ref, false);
+    yield* this.unmap(start, start + len);
+    return yield* this.insert(start, start + len, seg, off, prot);
   }
 
   /** True if every page of [start, end) is mapped. */
@@ -274,6 +299,12 @@ export class GuestSpace {
     const copies = new Map<Seg, Seg>();
     for (const v of this.vmas) {
       let seg = copies.get(v.seg);
+      if (seg === undefined && !v.seg.owned) {
+        const ref = yield* newRef(this.env);
+        yield* ok("fluke_ref_copy", { src_ref: v.seg.ref, dst_ref: ref });
+        seg = yield* child.adopt(0, v.seg.size, ref, false);
+        copies.set(v.seg, seg);
+      }
       if (seg === undefined) {
         const ref = yield* newRef(this.env);
         const r = yield* invoke(memory, Memory.methods.copy_segment, { segment: v.seg.id }, [v.seg.ref], [ref]);

@@ -4,7 +4,7 @@
 // is what MAP_PRIVATE promises). A pool that refuses gives ENOMEM, which is how a process's quota shows.
 // Above: procmgr.ts through the SYSCALLS table. Below: guest-mem.ts, files.ts, the FileDescription protocol.
 import { invoke } from "../libc/client.js";
-import type { Nest } from "../libnest/env.js";
+import { dropRef, newRef, type Nest } from "../libnest/env.js";
 import { MAX_FIELD_BYTES } from "../protocol/codec.js";
 import { FileDescription } from "../protocol/protocols.js";
 import { PAGE, pageUp } from "./guest-mem.js";
@@ -42,6 +42,16 @@ function* mmap(c: SysCtx, addr: number, len: number, prot: number, flags: number
     const gap = hint ?? sp.findGap(size);
     if (gap === null) return -ERRNO.ENOMEM;
     start = gap;
+  }
+  // A private mapping of a file the program cannot write: the file system's shared pages, read-only.
+  if (file !== null && file.kind === "remote" && type === MAP.PRIVATE && (prot & PROT.WRITE) === 0) {
+    const ref = yield* newRef(c.pm.env);
+    const r = yield* invoke(file.ref, FileDescription.methods.map, { offset, length: size }, [], [ref]);
+    if (r.status === 0) {
+      yield* sp.mapShared(start, size, ref, r.rep!.size, offset, protOf(prot));
+      return start;
+    }
+    yield* dropRef(c.pm.env, ref);
   }
   const v = yield* sp.mapAnon(start, size, protOf(prot));
   if (v === null) return -ERRNO.ENOMEM;
