@@ -18,7 +18,7 @@ const HERE = dirname(fileURLToPath(import.meta.url));
 const SRC = join(HERE, "tests");
 const BUILD_DIR = join(SRC, "build");
 const MiB = 1024 * 1024;
-const PROGRAMS = ["badptr", "quota", "loop", "faults", "killwrite", "enosys", "forkwait", "execbad", "kentry", "killbusy"] as const;
+const PROGRAMS = ["badptr", "quota", "loop", "faults", "killwrite", "enosys", "forkwait", "execbad", "kentry", "killbusy", "mmapfile"] as const;
 type Program = (typeof PROGRAMS)[number];
 
 /** Compile tests/<name>.c if its binary is missing or older than the source (as impl/x86/difftest/oracle.ts). */
@@ -269,6 +269,15 @@ describe("signals to a process that makes no system calls", () => {
     expect(r.timedOut).toBe(false);
     expect(r.status).toBe(exited(0));
     expect(r.out).toBe(`waited 1 signaled 1 sig ${SIGKILL}\nchild got ${SIGUSR1}\nchild exit 7\n`);
+  });
+});
+
+describe("file mappings and copy on write", () => {
+  it("a private file mapping made writable is the process's copy; fork gives each side its own memory", () => {
+    const data = Buffer.from("hello world, this is the file\n".repeat(300));
+    const r = run("mmapfile", { extraFiles: [{ path: "/tmp/t/data.txt", bytes: data }] });
+    expect(r.status).toBe(exited(0));
+    expect(r.out).toBe("mapped hello world\nprivate HELLO world other hello world file hello world\nchild c C\nparent p H\n");
   });
 });
 
