@@ -13,6 +13,7 @@ import { invoke, must } from "../libc/client.js";
 import { newRef, ok, store, type Nest, type NestEnv } from "../libnest/env.js";
 import { Dispatch, fail, reply, serve, type Meta } from "../libnest/serve.js";
 import { CHILD_AREA, spawnNativeChild } from "../libnest/spawn.js";
+import { newPortSet, refTo as refToPort, segmentForSelf } from "../libnest/ports.js";
 import { Memory } from "../protocol/protocols.js";
 import { FLUKE_PROT_ALL, FLUKE_PROT_EXEC, FLUKE_PROT_READ } from "../../../spec/kernel-api/common.js";
 import { O_APPEND, O_NONBLOCK, O_RDONLY, S_IFCHR, S_IFMT, S_IFREG, Vfs, type Bind, type FsResult, type Stat, type Timespec } from "./vfs.js";
@@ -86,21 +87,9 @@ export function* fsNester(env: NestEnv, cfg: FsConfig): Nest<void> {
   env.memory = yield* newRef(env);
   yield* must(env.parent, Parent.methods.get_memory_service, {}, [], [env.memory]);
 
-  const pset = env.alloc.alloc("pset");
-  yield* ok("fluke_pset_create", { new_pset: pset });
-  const psetRef = yield* newRef(env);
-  yield* ok("fluke_pset_reference", { pset, new_pset_ref: psetRef });
-  function* newPort(alias: number): Nest<number> {
-    const port = env.alloc.alloc("port");
-    yield* ok("fluke_port_create", { new_port: port });
-    yield* ok("fluke_port_set_state", { port, state: { hash: 0, alias }, pset_ref: psetRef });
-    return port;
-  }
-  function* refTo(port: number): Nest<number> {
-    const ref = yield* newRef(env);
-    yield* ok("fluke_port_reference", { port, new_port_ref: ref });
-    return ref;
-  }
+  const ports = yield* newPortSet(env);
+  const newPort = ports.newPort;
+  const refTo = (port: number) => refToPort(env, port);
   const fsPort = yield* newPort(FS_ALIAS);
   const consolePorts: number[] = [];
   for (const a of CONSOLE_ALIAS) consolePorts.push(yield* newPort(a));
@@ -336,14 +325,9 @@ export function* fsNester(env: NestEnv, cfg: FsConfig): Nest<void> {
   });
 
   if (cfg.child !== undefined) {
-    const seg = yield* newRef(env);
-    const s = yield* must(env.memory, Memory.methods.create_var_segment, { size: CHILD_AREA }, [], [seg]);
-    const va = env.space.alloc(s.size)!;
-    const mapping = env.alloc.alloc("mapping");
-    yield* ok("fluke_mapping_create", { new_mapping: mapping });
-    yield* ok("fluke_mapping_set_state", { mapping, state: { hash: 0, region_off: 0, start_va: va, size: s.size, prot: FLUKE_PROT_ALL }, region_ref: seg, task_ref: env.self });
+    const { va } = yield* segmentForSelf(env, CHILD_AREA);
     const parentRef = yield* refTo(yield* newPort(PARENT_ALIAS));
     yield* spawnNativeChild(env, va, parentRef, cfg.child.name, cfg.child.program);
   }
-  yield* serve(env, pset, (w, meta) => d.handle(w, meta));
+  yield* serve(env, ports.pset, (w, meta) => d.handle(w, meta));
 }

@@ -15,6 +15,7 @@ import { Memory, Parent } from "../protocol/protocols.js";
 import { newRef, ok, VaSpace, type Nest, type NestEnv } from "../libnest/env.js";
 import { Dispatch, fail, reply, serve, type Meta, type Reply } from "../libnest/serve.js";
 import { CHILD_AREA, spawnNativeChild } from "../libnest/spawn.js";
+import { newPortSet, refTo as refToPort } from "../libnest/ports.js";
 import { CHUNK, Pager, type Window } from "./paging.js";
 
 const ENOMEM = 12, EINVAL = 22, EPERM = 1;
@@ -60,29 +61,13 @@ export function* memmgr(env: NestEnv, cfg: MemmgrConfig): Nest<void> {
   const windows = new VaSpace(cfg.windowBase, cfg.windowBase + cfg.windowSize);
   const scratch = windows.alloc(CHUNK)!;
   const pager = new Pager(env, cfg.physRef, cfg.physSize, scratch);
-  const pset = env.alloc.alloc("pset");
-  yield* ok("fluke_pset_create", { new_pset: pset });
-  const psetRef = yield* newRef(env);
-  yield* ok("fluke_pset_reference", { pset, new_pset_ref: psetRef });
+  const ports = yield* newPortSet(env);
+  const newPort = ports.newPort;
+  const refTo = (port: number) => refToPort(env, port);
 
   const accounts = new Map<number, Account>();
   const segments = new Map<number, Segment>();
   let nextAccount = 1, nextSegment = 1;
-
-  /** A new port in the manager's set, with `alias`. */
-  function* newPort(alias: number): Nest<number> {
-    const port = env.alloc.alloc("port");
-    yield* ok("fluke_port_create", { new_port: port });
-    yield* ok("fluke_port_set_state", { port, state: { hash: 0, alias }, pset_ref: psetRef });
-    return port;
-  }
-
-  /** A new reference to `port` (the caller sends it and drops it). */
-  function* refTo(port: number): Nest<number> {
-    const ref = yield* newRef(env);
-    yield* ok("fluke_port_reference", { port, new_port_ref: ref });
-    return ref;
-  }
 
   function* newAccount(quota: number, parent: Account | null): Nest<Account> {
     const account: Account = { id: nextAccount++, port: 0, quota, used: 0, parent };
@@ -211,5 +196,5 @@ export function* memmgr(env: NestEnv, cfg: MemmgrConfig): Nest<void> {
     for (let i = 0; i * CHUNK < CHILD_AREA; i++) yield* pager.resolve(s, i, true);
     yield* spawnNativeChild(env, at, childParentRef, cfg.child.name, cfg.child.program);
   }
-  yield* serve(env, pset, (w, meta) => (meta.alias >= KEEPER_BASE && meta.alias < PARENT_ALIAS ? onFault(w, meta) : d.handle(w, meta)));
+  yield* serve(env, ports.pset, (w, meta) => (meta.alias >= KEEPER_BASE && meta.alias < PARENT_ALIAS ? onFault(w, meta) : d.handle(w, meta)));
 }
