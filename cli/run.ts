@@ -5,7 +5,7 @@
 // layer, and are listed at the end, so a program can never change host files). Exit status: the
 // program's, 128 + N when a signal N ended it, 124 on --timeout, 125 when fluke itself failed.
 // Above: cli/main.ts. Below: impl/nesters/stack.ts, scripts/guest-root.ts.
-import { existsSync, readSync, statSync, writeSync } from "node:fs";
+import { closeSync, existsSync, openSync, readSync, statSync, writeSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { isatty } from "node:tty";
 import { DEFAULT_GUEST_DIR, ensureGuestRoot } from "../scripts/guest-root.js";
@@ -35,6 +35,11 @@ Options:
   --quota MIB         memory quota of each process (default 256)
   --seed N            seed of AT_RANDOM and getrandom (default 1)
   --strace            print every system call of the program to standard error
+  --trace=FILE        run under the tracer nester (between the file-system nester and the process
+                      manager) and write every protocol request and reply and every Linux system
+                      call of every process, with virtual timestamps, to FILE
+  --trace-format=F    text (strace-like, the default), jsonl (one JSON object per event) or chrome
+                      (Chrome trace-event JSON, opens in Perfetto)
   --verbose           print the nesters' diagnostics (refused execs, unknown system calls) as they
                       happen; without it, unknown system calls are listed once at the end
   -h, --help          this text
@@ -52,12 +57,14 @@ interface RunOptions {
   quota: number;
   seed: number;
   strace: boolean;
+  trace: string | null;
+  traceFormat: "text" | "jsonl" | "chrome";
   verbose: boolean;
   program: string[];
 }
 
 const parse = (args: string[]): RunOptions | string => {
-  const o: RunOptions = { root: null, bind: true, env: [], timeout: null, maxTime: null, mem: 512, quota: 256, seed: 1, strace: false, verbose: false, program: [] };
+  const o: RunOptions = { root: null, bind: true, env: [], timeout: null, maxTime: null, mem: 512, quota: 256, seed: 1, strace: false, trace: null, traceFormat: "text", verbose: false, program: [] };
   for (let i = 0; i < args.length; i++) {
     const a = args[i]!;
     const value = (): string | null => (i + 1 < args.length ? args[++i]! : null);
@@ -80,6 +87,14 @@ const parse = (args: string[]): RunOptions | string => {
       if (v === null || !v.includes("=")) return "--env needs NAME=VALUE";
       o.env.push(v);
     } else if (a === "--strace") o.strace = true;
+    else if (a.startsWith("--trace=")) {
+      o.trace = a.slice("--trace=".length);
+      if (o.trace === "") return "--trace needs a file (--trace=FILE)";
+    } else if (a.startsWith("--trace-format=")) {
+      const f = a.slice("--trace-format=".length);
+      if (f !== "text" && f !== "jsonl" && f !== "chrome") return "--trace-format is text, jsonl or chrome";
+      o.traceFormat = f;
+    }
     else if (a === "--verbose") o.verbose = true;
     else if (["--timeout", "--max-time", "--mem", "--quota", "--seed"].includes(a)) {
       const n = num(a, a === "--seed" ? 0 : a === "--timeout" || a === "--max-time" ? 0 : 1);
@@ -182,6 +197,18 @@ export const runMain = async (args: string[]): Promise<number> => {
   const deadline = o.timeout === null ? null : Date.now() + o.timeout * 1000;
   let stoppedByClock = false;
   const unknown: string[] = [];
+  const { formatSink } = await import("../impl/nesters/tracer/formats.js");
+  let traceFd: number | null = null;
+  if (o.trace !== null) {
+    try {
+      traceFd = openSync(resolve(o.trace), "w");
+    } catch (e) {
+      process.stderr.write(`fluke run: cannot write the trace to ${o.trace}: ${(e as Error).message}\n`);
+      return 125;
+    }
+  }
+  const fd = traceFd;
+  const traceOut = fd === null ? null : formatSink(o.traceFormat, (s) => void writeSync(fd, s));
   const r = runStack({
     root, path, argv: o.program, cwd,
     envp: ["PATH=/usr/local/bin:/usr/bin:/bin", "HOME=/root", "LANG=C", ...o.env],
@@ -189,6 +216,7 @@ export const runMain = async (args: string[]): Promise<number> => {
     console: hostConsole(),
     memBytes: o.mem * 1024 * 1024, processQuota: o.quota * 1024 * 1024, seed: o.seed,
     maxTime: o.maxTime ?? undefined, traceSyscalls: o.strace,
+    trace: traceOut === null ? undefined : { sink: traceOut.sink },
     log: (line) => {
       if (o.verbose || o.strace || line.startsWith("fluke:")) process.stderr.write(`${line}\n`);
       else if (line.includes("unknown system call")) unknown.push(line.replace(/^procmgr: unknown system call (\S+ \(\d+\)).*$/, "$1"));
@@ -198,6 +226,10 @@ export const runMain = async (args: string[]): Promise<number> => {
       return stoppedByClock;
     },
   });
+  if (traceOut !== null && fd !== null) {
+    traceOut.end();
+    closeSync(fd);
+  }
   if (unknown.length > 0) process.stderr.write(`fluke: the program made system calls fluke does not implement (they returned ENOSYS): ${unknown.join(", ")}\n`);
   if (r.timedOut || stoppedByClock) {
     process.stderr.write(`fluke run: stopped after ${stoppedByClock ? `${o.timeout} s` : `${r.time} units of virtual time`} (timeout)\n`);

@@ -11,6 +11,9 @@ import { procmgr } from "./procmgr/procmgr.js";
 import { init } from "./init/init.js";
 import { EPOCH_SEC } from "./procmgr/pm.js";
 import type { Kernel } from "../kernel/kernel.js";
+import { tracer } from "./tracer/tracer.js";
+import type { TraceEvent } from "./tracer/formats.js";
+import type { Nest, NestEnv } from "./libnest/env.js";
 
 const MiB = 1024 * 1024;
 
@@ -39,6 +42,11 @@ export interface StackOptions {
   readonly traceSyscalls?: boolean;
   /** Asked between slices of the run whether to stop now (a host-time limit); counts as a timeout. */
   readonly shouldStop?: () => boolean;
+  /**
+   * Trace the run: the tracer nester (tracer/tracer.ts) sits between the file-system nester and the
+   * process manager and gives `sink` every protocol exchange and every Linux system call of the guest.
+   */
+  readonly trace?: { readonly sink: (e: TraceEvent) => void };
 }
 
 export interface StackResult {
@@ -53,6 +61,13 @@ export interface StackResult {
 export const runStack = (o: StackOptions): StackResult => {
   let status: number | null = null;
   const memBytes = o.memBytes ?? 512 * MiB;
+  const pm: { name: string; program: (env: NestEnv) => Nest<void> } = {
+    name: "procmgr",
+    program: (pe) => procmgr(pe, {
+      seed: o.seed ?? 1, processQuota: o.processQuota ?? 256 * MiB, onExit: (s) => void (status = s), log: o.log, traceSyscalls: o.traceSyscalls,
+      child: { name: "init", program: (ie) => init(ie, { path: o.path, argv: o.argv, envp: o.envp, cwd: o.cwd ?? "/" }) },
+    }),
+  };
   const k: Kernel = boot({
     poolBytes: memBytes,
     child: {
@@ -60,13 +75,7 @@ export const runStack = (o: StackOptions): StackResult => {
       program: (env) => fsNester(env, {
         root: o.root, console: o.console, childQuota: memBytes, files: o.files, binds: o.binds,
         now: () => ({ sec: EPOCH_SEC + Math.floor(k.sched.now / 1e8), nsec: (k.sched.now % 1e8) * 10 }),
-        child: {
-          name: "procmgr",
-          program: (pe) => procmgr(pe, {
-            seed: o.seed ?? 1, processQuota: o.processQuota ?? 256 * MiB, onExit: (s) => void (status = s), log: o.log, traceSyscalls: o.traceSyscalls,
-            child: { name: "init", program: (ie) => init(ie, { path: o.path, argv: o.argv, envp: o.envp, cwd: o.cwd ?? "/" }) },
-          }),
-        },
+        child: o.trace === undefined ? pm : { name: "tracer", program: (te) => tracer(te, { child: pm, sink: o.trace!.sink }) },
       }),
     },
   });

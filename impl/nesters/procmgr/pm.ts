@@ -55,6 +55,8 @@ export interface Proc {
   syscalls: number;
   /** True while the manager serves one of its exceptions (its registers are in the manager's hands). */
   inManager: boolean;
+  /** True when the task's keeper is a port of an interposer (Parent.wrap_keeper): exceptions reach the manager through it. */
+  wrapped: boolean;
 }
 
 export interface ProcmgrConfig {
@@ -89,6 +91,8 @@ export interface PM {
   /** Processes the manager started itself (their end is reported to its parent, not reaped early). */
   readonly roots: Set<number>;
   randomCounter: number;
+  /** Whether the parent interposes on keepers (Parent.wrap_keeper): unknown until asked, false after its first refusal. */
+  wrapKeepers?: boolean;
 }
 
 export const newActions = (): Sigaction[] => Array.from({ length: 65 }, () => SIGACTION_DEFAULT);

@@ -6,8 +6,8 @@
 // Above: procmgr.ts, exec.ts, sys-proc.ts. Below: guest-mem.ts, files.ts, x86-bridge.ts, libnest.
 import type { Nest } from "../libnest/env.js";
 import { dropRef, newRef, ok } from "../libnest/env.js";
-import { must } from "../libc/client.js";
-import { Memory } from "../protocol/protocols.js";
+import { invoke, must } from "../libc/client.js";
+import { Memory, Parent } from "../protocol/protocols.js";
 import { GuestSpace } from "./guest-mem.js";
 import { closeFile, holdFile } from "./files.js";
 import { SIG, SIG_DFL, SIG_IGN, SIGACTION_DEFAULT, SIGSET_EMPTY, defaultAction, sigsetAdd } from "./linux-signals.js";
@@ -37,7 +37,24 @@ export function* newProcess(pm: PM, parent: Proc | null): Nest<Proc> {
   yield* dropRef(env, psetRef);
   const portRef = yield* newRef(env);
   yield* ok("fluke_port_reference", { port: keeperPort, new_port_ref: portRef });
-  yield* ok("fluke_task_set_state", { task, state: null, keeper_ref: portRef });
+  // An interposer above (the tracer) may want the exception traffic: it gets the keeper port and the
+  // task, and answers with the port to install instead; a parent that does not interpose says ENOSYS
+  // (asked once: after a refusal the manager's own port is installed directly).
+  let keeperRef = portRef, wrapped = false;
+  if (pm.wrapKeepers !== false && env.parent !== 0) {
+    const w = yield* newRef(env);
+    const r = yield* invoke(env.parent, Parent.methods.wrap_keeper, { pid }, [portRef, taskRef], [w]);
+    if (r.status === 0) {
+      pm.wrapKeepers = true;
+      keeperRef = w;
+      wrapped = true;
+    } else {
+      if (pm.wrapKeepers === undefined) pm.wrapKeepers = false;
+      yield* dropRef(env, w);
+    }
+  }
+  yield* ok("fluke_task_set_state", { task, state: null, keeper_ref: keeperRef });
+  if (keeperRef !== portRef) yield* dropRef(env, keeperRef);
   yield* dropRef(env, portRef);
   const ktask = env.k.objects.at(env.k.translate(env.task, task, "read"));
   const p: Proc = {
@@ -45,7 +62,7 @@ export function* newProcess(pm: PM, parent: Proc | null): Nest<Proc> {
     task, taskRef, ktask: ktask?.type === "task" ? (ktask as KTask) : null, thread: 0, kthread: null, keeperPort, pset, memory,
     space: new GuestSpace(env, memory, taskRef), brk: { base: 0, cur: 0, end: 0 }, fds: new Map(), cwd: parent?.cwd ?? "/",
     umask: parent?.umask ?? 0o022, exe: parent?.exe ?? "", actions: parent === null ? newActions() : [...parent.actions],
-    mask: parent?.mask ?? SIGSET_EMPTY, pending: SIGSET_EMPTY, children: new Set(), tidAddress: 0, syscalls: 0, inManager: false,
+    mask: parent?.mask ?? SIGSET_EMPTY, pending: SIGSET_EMPTY, children: new Set(), tidAddress: 0, syscalls: 0, inManager: false, wrapped,
   };
   pm.procs.set(pid, p);
   parent?.children.add(p);

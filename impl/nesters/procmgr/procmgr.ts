@@ -35,7 +35,7 @@ const TRAP_BASE = trapExcCode(0);
 const FAULT_BASE = 0x200;
 
 /** The signal a processor exception of guest code raises (Linux's i386 traps). */
-const signalOfTrap = (vector: number): number => {
+export const signalOfTrap = (vector: number): number => {
   switch (vector) {
     case 0: return SIG.FPE; // #DE
     case 1: case 3: return SIG.TRAP; // #DB, #BP (int3)

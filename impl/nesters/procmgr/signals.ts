@@ -11,6 +11,7 @@ import { SI, SIG, SIG_DFL, SIG_IGN, actionAfterDelivery, defaultAction, handlerM
 import { buildSignalFrame } from "./linux-sigframe.js";
 import { REG_NAMES, type PM, type Proc, type Regs } from "./pm.js";
 import { exitProcess } from "./proc-state.js";
+import { inKeeperCall } from "./x86-bridge.js";
 
 /** Word 0 of the one-way message that tells a process's server thread to stop (ours; not an exception code). */
 export const STOP_SERVER = 0xffff_0001;
@@ -63,6 +64,10 @@ const NO_LINKS = { task_ref: 0, scheduler_ref: 0, waiting_for_ref: 0, client_ref
 /** Deliver now to a process that is running its own code (not inside the manager): stop, rewrite, resume. */
 export function* deliverAsync(pm: PM, p: Proc): Nest<void> {
   if (p.state !== "running" || p.inManager || p.thread === 0 || unblockedFirst(p) === 0) return;
+  // Behind an interposer (Parent.wrap_keeper) the thread may be in an exception call the interposer
+  // holds, before or after the manager served it: stopping it would cancel that call and the system call
+  // would be made again or lost. It comes to the manager (or did): the signal is delivered there.
+  if (p.wrapped && p.kthread !== null && inKeeperCall(p.kthread)) return;
   const out = yield* ok("fluke_thread_get_state", { thread: p.thread, ...NO_LINKS });
   const state = out["state"] as Record<string, unknown> & Regs & { flags: number; pending_call: unknown };
   const go = (extra: Partial<Regs>) => ({ thread: p.thread, state: { ...state, ...extra, flags: state.flags & ~FLUKE_THREAD_STOPPED }, ...NO_LINKS });

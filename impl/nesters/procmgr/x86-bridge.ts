@@ -8,6 +8,7 @@
 import type { KThread } from "../../kernel/kobjects.js";
 import { adoptX86 } from "../../kernel/x86-spawn.js";
 import { x86Of, type X86Thread } from "../../kernel/x86-thread.js";
+import { ipcOf } from "../../kernel/ipc-state.js";
 import type { SegmentDescriptor } from "../../x86/index.js";
 import { Cpu } from "../../x86/index.js";
 
@@ -40,3 +41,6 @@ export const resetHidden = (t: KThread): void => {
   for (let s = 0; s < 6; s++) cpu.setSegmentHidden(s, fresh.sreg[s]!, fresh.segBase[s]! | 0, fresh.segLimit[s]!);
   cpu.fpu.setState(fresh.fpu.getState());
 };
+
+/** Whether the thread is in an exception call to its task keeper (sent or being served, not yet answered). */
+export const inKeeperCall = (t: KThread): boolean => ipcOf(t).kernelCall?.purpose === "exception";

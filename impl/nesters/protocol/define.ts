@@ -14,8 +14,17 @@ export interface MethodSpec {
   readonly refsIn?: number;
   /** References the server sends back with a successful reply. */
   readonly refsOut?: number;
+  /**
+   * What each reply reference is (refsOut entries): the name of the protocol its port speaks (a service:
+   * "FileDescription", "Memory" ...) or "region" (memory, not a port). A proxy wraps services in ports of
+   * its own and passes regions on as they are (libnest/proxy.ts). Absent: unknown (passed on as they are).
+   */
+  readonly outKinds?: readonly RefKind[];
   readonly doc: string;
 }
+
+/** What a reference in a reply stands for: a port speaking a protocol (by name), or a memory region. */
+export type RefKind = "region" | "Parent" | "Memory" | "FileSystem" | "FileDescription" | "Process" | "keeper";
 
 export interface Method<S extends MethodSpec = MethodSpec> {
   readonly protocol: string;
@@ -25,6 +34,8 @@ export interface Method<S extends MethodSpec = MethodSpec> {
   readonly rep: Codec<S["rep"]>;
   readonly refsIn: number;
   readonly refsOut: number;
+  /** One kind per reply reference (empty when the definition gives none). */
+  readonly outKinds: readonly RefKind[];
   readonly doc: string;
 }
 
@@ -46,8 +57,16 @@ export const defineProtocol = <const M extends Record<string, MethodSpec>>(name:
     methods[mname] = {
       protocol: name, name: mname, id: ((id << 8) | index) >>> 0,
       req: defineMessage(s.req), rep: defineMessage(s.rep),
-      refsIn: s.refsIn ?? 0, refsOut: s.refsOut ?? 0, doc: s.doc,
+      refsIn: s.refsIn ?? 0, refsOut: s.refsOut ?? 0, outKinds: s.outKinds ?? [], doc: s.doc,
     };
+    if (s.outKinds !== undefined && s.outKinds.length !== (s.refsOut ?? 0)) throw new RangeError(`${name}.${mname}: ${s.outKinds.length} outKinds for ${s.refsOut ?? 0} references`);
   });
-  return { name, id, methods: methods as Protocol<M>["methods"] };
+  const protocol = { name, id, methods: methods as Protocol<M>["methods"] };
+  for (const m of Object.values(methods)) METHODS_BY_ID.set(m.id, m);
+  return protocol;
 };
+
+const METHODS_BY_ID = new Map<number, Method>();
+
+/** The method of any protocol defined so far with wire id `id` (a proxy decoding traffic it forwards), or undefined. */
+export const methodById = (id: number): Method | undefined => METHODS_BY_ID.get(id >>> 0);

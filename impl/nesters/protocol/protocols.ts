@@ -18,34 +18,38 @@ export const STAT_FIELDS = [
 const NONE = [] as const;
 
 export const Parent = defineProtocol("Parent", 1, {
-  get_process_service: { req: NONE, rep: NONE, refsOut: 1, doc: "a reference to the Process port this child should use" },
-  get_memory_service: { req: NONE, rep: NONE, refsOut: 1, doc: "a reference to the Memory port (a pool) this child draws from" },
-  get_filesystem_service: { req: NONE, rep: NONE, refsOut: 1, doc: "a reference to the FileSystem port of this child's file tree" },
-  get_console: { req: NONE, rep: NONE, refsOut: 3, doc: "FileDescription references for standard input, output and error" },
+  get_process_service: { req: NONE, rep: NONE, refsOut: 1, outKinds: ["Process"], doc: "a reference to the Process port this child should use" },
+  get_memory_service: { req: NONE, rep: NONE, refsOut: 1, outKinds: ["Memory"], doc: "a reference to the Memory port (a pool) this child draws from" },
+  get_filesystem_service: { req: NONE, rep: NONE, refsOut: 1, outKinds: ["FileSystem"], doc: "a reference to the FileSystem port of this child's file tree" },
+  get_console: { req: NONE, rep: NONE, refsOut: 3, outKinds: ["FileDescription", "FileDescription", "FileDescription"], doc: "FileDescription references for standard input, output and error" },
   child_exited: { req: [["status", "u32"]], rep: NONE, doc: "the child tells its parent it is done (a native nester's exit)" },
+  wrap_keeper: {
+    req: [["pid", "u32"]], rep: NONE, refsIn: 2, refsOut: 1, outKinds: ["keeper"],
+    doc: "a process manager's new process `pid`: the references are the manager's keeper port for it and its task; the reply's is the port to install as the task's keeper instead (an interposer such as the tracer sees the exception traffic); ENOSYS from a parent that does not interpose",
+  },
 });
 
 export const Memory = defineProtocol("Memory", 2, {
   create_var_segment: {
-    req: [["size", "u32"]], rep: [["segment", "u32"], ["size", "u32"]], refsOut: 1,
+    req: [["size", "u32"]], rep: [["segment", "u32"], ["size", "u32"]], refsOut: 1, outKinds: ["region"],
     doc: "a new zero-filled segment of `size` bytes (rounded up to pages), as a reference to a region over it; charged to this pool",
   },
   destroy_segment: { req: [["segment", "u32"]], rep: NONE, doc: "give a segment back: its region is destroyed, its pages return to the pool" },
   copy_segment: {
-    req: [["segment", "u32"]], rep: [["segment", "u32"], ["size", "u32"]], refsIn: 1, refsOut: 1,
+    req: [["segment", "u32"]], rep: [["segment", "u32"], ["size", "u32"]], refsIn: 1, refsOut: 1, outKinds: ["region"],
     doc: "a new segment holding a copy of `segment` (fork), charged to this pool; the reference sent is the source's region (proof of access)",
   },
   prefault: {
     req: [["segment", "u32"], ["offset", "u32"], ["length", "u32"], ["write", "u32"]], rep: NONE,
     doc: "make [offset, offset + length) of a segment present now (and private and writable if write), as a fault there would; for a holder that reads or writes the segment's memory itself",
   },
-  create_sub_pool: { req: [["quota", "u32"]], rep: NONE, refsOut: 1, doc: "a new Memory port whose segments count against this pool and at most `quota` bytes" },
+  create_sub_pool: { req: [["quota", "u32"]], rep: NONE, refsOut: 1, outKinds: ["Memory"], doc: "a new Memory port whose segments count against this pool and at most `quota` bytes" },
   get_quota: { req: NONE, rep: [["quota", "u32"], ["used", "u32"]], doc: "this pool's limit and what it has handed out" },
 });
 
 export const FileSystem = defineProtocol("FileSystem", 3, {
   open: {
-    req: [["cwd", "str"], ["path", "str"], ["flags", "u32"], ["mode", "u32"], ["umask", "u32"]], rep: [["kind", "u32"]], refsOut: 1,
+    req: [["cwd", "str"], ["path", "str"], ["flags", "u32"], ["mode", "u32"], ["umask", "u32"]], rep: [["kind", "u32"]], refsOut: 1, outKinds: ["FileDescription"],
     doc: "open a file: a reference to a new FileDescription port (Linux open flags; kind is the S_IFMT bits of the file)",
   },
   stat: { req: [["cwd", "str"], ["path", "str"], ["follow", "u32"]], rep: STAT_FIELDS, doc: "status of a name (follow: 1 = stat, 0 = lstat)" },
@@ -77,7 +81,7 @@ export const FileDescription = defineProtocol("FileDescription", 4, {
   get_flags: { req: NONE, rep: [["flags", "u32"]], doc: "the open flags (O_ACCMODE, O_APPEND, O_NONBLOCK ...)" },
   set_flags: { req: [["flags", "u32"]], rep: NONE, doc: "set O_APPEND / O_NONBLOCK" },
   is_terminal: { req: NONE, rep: [["rows", "u32"], ["cols", "u32"]], doc: "success if the file is a terminal (with its size), ENOTTY otherwise" },
-  map: { req: [["offset", "u64"], ["length", "u32"]], rep: [["size", "u32"]], refsOut: 1, doc: "a region holding the file's bytes from offset (read-only, shared)" },
+  map: { req: [["offset", "u64"], ["length", "u32"]], rep: [["size", "u32"]], refsOut: 1, outKinds: ["region"], doc: "a region holding the file's bytes from offset (read-only, shared)" },
   close: { req: NONE, rep: NONE, doc: "the last holder lets go: the description and its port go away" },
 });
 

@@ -1,0 +1,208 @@
+// A generic forwarding proxy of the common protocols (the basis of the tracer and of a `null` nester):
+// for a reference to a real service port it makes a proxy port of its own (alias → target); a request
+// arriving on a proxy port is forwarded unchanged with fluke_ipc_call (the same words, the references
+// that came with it passed on), and the reply (words and references) goes back to the caller. Reply
+// references that are services (the protocol definition's outKinds: FileSystem.open's FileDescription,
+// Memory.create_sub_pool's Memory, Parent.get_*) are wrapped in new proxy ports, so later traffic on them
+// passes here too; memory regions (and references of unknown kind) are passed on as they are. Unknown
+// method ids are forwarded raw: a proxy never changes behaviour. Every exchange can be observed (with
+// the virtual time before and after) and single requests answered locally (`local`).
+// Also the keeper proxy: a port to install as a task's keeper whose exception messages (15 words,
+// spec/kernel-api/x86.md) are forwarded to the real keeper, served by a native thread of its own.
+// Above: the tracer nester. Below: env.ts, serve.ts, protocol/define.ts, the kernel's IPC calls.
+import { IPC_MAX_SEND_WORDS } from "../../../spec/kernel-api/ipc.js";
+import { FLUKE_EXC_REPLY_SET_REGS } from "../../../spec/kernel-api/x86.js";
+import { spawnNative } from "../../kernel/native-host.js";
+import { STATUS_BADMSG, methodById, type Method, type RefKind } from "../protocol/define.js";
+import { NestError, dropRef, keepRef, newRef, ok, sys, type Nest, type NestEnv } from "./env.js";
+import { serve, type Meta, type Reply } from "./serve.js";
+
+const EPIPE = 32;
+
+/** One proxy port: what it stands for. */
+export interface ProxyPort {
+  readonly alias: number;
+  /** The protocol its target speaks (from the definition that handed it out). */
+  readonly kind: RefKind;
+  /** The proxy's reference to the real port. */
+  readonly target: number;
+  /** The proxy's own port object. */
+  readonly port: number;
+  /** "FileDescription#12": for traces. */
+  readonly label: string;
+}
+
+/** One forwarded (or locally answered) exchange. */
+export interface ProxyCall {
+  readonly port: ProxyPort;
+  /** The method the request's id names, if any protocol defines it. */
+  readonly method: Method | undefined;
+  readonly words: readonly number[];
+  readonly refsIn: number;
+  /** Reply status (EPIPE when the target was gone) and the reply's fields (words after the status). */
+  readonly status: number;
+  readonly reply: readonly number[];
+  /** The reply's references: the new proxy port of a service, or "region" / "raw" for ones passed on. */
+  readonly out: readonly (ProxyPort | "region" | "raw")[];
+  /** Virtual time (the kernel's clock) when the request arrived and when the reply was ready. */
+  readonly start: number;
+  readonly end: number;
+}
+
+export interface ProxyOptions {
+  readonly observe?: (c: ProxyCall) => void;
+  /** Answer a request here instead of forwarding it (null: forward). */
+  readonly local?: (port: ProxyPort, words: readonly number[], meta: Meta) => Nest<Reply | null>;
+}
+
+/** Receive slots for forwarded replies (Parent.get_console's three are the most). */
+const REPLY_SLOTS = 3;
+
+export class Proxy {
+  readonly ports = new Map<number, ProxyPort>();
+  private nextAlias = 1;
+  private pset = 0;
+  private psetRef = 0;
+  private slots: number[] = [];
+
+  constructor(readonly env: NestEnv, readonly opts: ProxyOptions = {}) {}
+
+  /** Create the port set of the proxy ports (before wrap). */
+  *start(): Nest<void> {
+    const env = this.env;
+    this.pset = env.alloc.alloc("pset");
+    yield* ok("fluke_pset_create", { new_pset: this.pset });
+    this.psetRef = yield* newRef(env);
+    yield* ok("fluke_pset_reference", { pset: this.pset, new_pset_ref: this.psetRef });
+    for (let i = 0; i < REPLY_SLOTS; i++) this.slots.push(yield* newRef(env));
+  }
+
+  /** A proxy port for the port behind `target` (a reference the proxy now owns); returns the entry and a new reference to the proxy port. */
+  *wrap(target: number, kind: RefKind): Nest<{ entry: ProxyPort; ref: number }> {
+    const env = this.env;
+    const alias = this.nextAlias++;
+    const port = env.alloc.alloc("port");
+    yield* ok("fluke_port_create", { new_port: port });
+    yield* ok("fluke_port_set_state", { port, state: { hash: 0, alias }, pset_ref: this.psetRef });
+    const entry: ProxyPort = { alias, kind, target, port, label: `${kind}#${alias}` };
+    this.ports.set(alias, entry);
+    const ref = yield* newRef(env);
+    yield* ok("fluke_port_reference", { port, new_port_ref: ref });
+    return { entry, ref };
+  }
+
+  /** Serve the proxy ports in this thread until the system ends. */
+  *serve(): Nest<void> {
+    yield* serve(this.env, this.pset, (w, meta) => this.handle(w, meta), 3);
+  }
+
+  *handle(words: readonly number[], meta: Meta): Nest<Reply> {
+    const env = this.env;
+    const entry = this.ports.get(meta.alias);
+    if (entry === undefined) return { status: EPIPE, words: [], refs: [] }; // not one of ours (a closed proxy)
+    const start = env.k.sched.now;
+    const method = methodById(words[0] ?? 0);
+    const local = this.opts.local === undefined ? null : yield* this.opts.local(entry, words, meta);
+    if (local !== null) {
+      this.opts.observe?.({ port: entry, method, words, refsIn: meta.refs.length, status: local.status, reply: local.words, out: local.refs.map(() => "raw" as const), start, end: env.k.sched.now });
+      return local;
+    }
+    const o = yield* sys("fluke_ipc_call", {
+      destination: entry.target,
+      ipc_params: { send_words: [...words], send_refs: [...meta.refs], recv_words_max: IPC_MAX_SEND_WORDS, recv_refs: this.slots },
+    });
+    if (o.kind !== "return") throw new NestError(`${env.name}: forward`, o);
+    let status: number, rep: number[], nrefs: number;
+    if (o.rc === "IPC_CONNECT_INVALID_DEST") [status, rep, nrefs] = [EPIPE, [], 0];
+    else {
+      const w = (o.out["words"] as number[] | undefined) ?? [];
+      [status, rep, nrefs] = [w.length === 0 ? STATUS_BADMSG : w[0]! >>> 0, w.slice(1), Math.min((o.out["refs_received"] as number | undefined) ?? 0, REPLY_SLOTS)];
+    }
+    const refs: number[] = [], drop: number[] = [], out: (ProxyPort | "region" | "raw")[] = [];
+    for (let i = 0; i < nrefs; i++) {
+      const kind = status === 0 ? method?.outKinds[i] : undefined;
+      if (kind === undefined || kind === "region" || kind === "keeper") {
+        refs.push(this.slots[i]!); // passed on as it is (the slot is not reused before the reply is sent)
+        out.push(kind === "region" ? "region" : "raw");
+        continue;
+      }
+      const target = yield* keepRef(env, this.slots[i]!);
+      const { entry: e, ref } = yield* this.wrap(target, kind);
+      refs.push(ref);
+      drop.push(ref);
+      out.push(e);
+    }
+    // A description closed for good (its server destroyed the port): the proxy port goes too. A port
+    // that outlives close (the console) keeps its proxy.
+    if (status === 0 && method?.protocol === "FileDescription" && method.name === "close") {
+      const c = yield* ok("fluke_ref_check", { ref: entry.target });
+      if (c["is_null"] === true) {
+        this.ports.delete(entry.alias);
+        yield* ok("fluke_port_destroy", { port: entry.port });
+        env.alloc.release("port", entry.port);
+        yield* dropRef(env, entry.target);
+      }
+    }
+    this.opts.observe?.({ port: entry, method, words, refsIn: meta.refs.length, status, reply: rep, out, start, end: env.k.sched.now });
+    return { status, words: rep, refs, drop };
+  }
+}
+
+/** One exception forwarded by a keeper proxy: the 15-word message, the keeper's reply words, virtual times. */
+export interface KeeperExchange {
+  readonly words: readonly number[];
+  /** The reply (status word first); [] when the keeper was gone. */
+  readonly reply: readonly number[];
+  readonly start: number;
+  readonly end: number;
+  /** The keeper's reply ends the serving of this task (not FLUKE_EXC_REPLY_SET_REGS: the process manager's `stop`; or the keeper is gone). */
+  readonly last: boolean;
+}
+
+export interface KeeperProxyHooks {
+  /** Before forwarding (the thread is stopped in its exception: its memory is stable). */
+  readonly before?: (words: readonly number[]) => Nest<void>;
+  readonly after?: (x: KeeperExchange) => Nest<void>;
+}
+
+/**
+ * A keeper proxy: a port (in a port set of its own) to install as a task's keeper, and a native thread
+ * of this nester serving it, which forwards each exception message to `keeper` (a reference the proxy
+ * owns) and returns the reply. One thread per keeper: a call that blocks in the real keeper (wait4, a
+ * pipe read) blocks only this task's traffic. The thread ends when the keeper's reply ends the
+ * serving (the process is gone). Returns a new reference to the proxy port.
+ */
+export function* spawnKeeperProxy(env: NestEnv, keeper: number, label: string, hooks: KeeperProxyHooks = {}): Nest<number> {
+  const pset = env.alloc.alloc("pset");
+  yield* ok("fluke_pset_create", { new_pset: pset });
+  const psetRef = yield* newRef(env);
+  yield* ok("fluke_pset_reference", { pset, new_pset_ref: psetRef });
+  const port = env.alloc.alloc("port");
+  yield* ok("fluke_port_create", { new_port: port });
+  yield* ok("fluke_port_set_state", { port, state: { hash: 0, alias: 1 }, pset_ref: psetRef });
+  yield* dropRef(env, psetRef);
+  const ref = yield* newRef(env);
+  yield* ok("fluke_port_reference", { port, new_port_ref: ref });
+  function* handle(words: readonly number[]): Nest<Reply> {
+    const start = env.k.sched.now;
+    if (hooks.before !== undefined) yield* hooks.before(words);
+    const o = yield* sys("fluke_ipc_call", {
+      destination: keeper,
+      ipc_params: { send_words: [...words], send_refs: [], recv_words_max: IPC_MAX_SEND_WORDS, recv_refs: [] },
+    });
+    if (o.kind !== "return") throw new NestError(`${env.name}: keeper forward`, o);
+    const reply = o.rc === "IPC_CONNECT_INVALID_DEST" ? [] : ((o.out["words"] as number[] | undefined) ?? []).map((w) => w >>> 0);
+    // Anything but a register-setting reply ends it: the process manager answers `stop` (status 0)
+    // when the process is gone; no reply at all means the keeper is gone.
+    const last = reply.length === 0 || reply[0] !== FLUKE_EXC_REPLY_SET_REGS;
+    if (hooks.after !== undefined) yield* hooks.after({ words, reply, start, end: env.k.sched.now, last });
+    if (last) {
+      yield* ok("fluke_port_destroy", { port });
+      env.alloc.release("port", port);
+      return { status: 0, words: [], refs: [], stop: true };
+    }
+    return { status: reply[0]!, words: reply.slice(1), refs: [] };
+  }
+  spawnNative(env.k, env.task, env.alloc.alloc("thread"), serve(env, pset, (w) => handle(w), 0), { label });
+  return ref;
+}

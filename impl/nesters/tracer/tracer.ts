@@ -1,0 +1,202 @@
+// The tracer nester: it sits between its child (the process manager) and its parent's services and
+// records every request and reply, forwarding everything unchanged (libnest/proxy.ts), so the traced
+// program behaves as it would untraced. Its child's Parent port is a proxy of the tracer's own Parent
+// port: Parent.get_* go to the real parent and the services they return (the memory pool, the file
+// system, the console) come back wrapped, as do the services those hand out (each opened file, each
+// sub-pool). Parent.wrap_keeper is answered here: for each new guest process the process manager hands
+// over its keeper port and the task, and installs the tracer's keeper proxy instead (a native thread of
+// the tracer per process, spawnKeeperProxy), which sees the guest's exceptions: the Linux system calls
+// (int 0x80), faults and traps. Arguments are decoded with the guest's memory, read through a small
+// window: a region of the tracer over the guest task, moved to the page wanted, mapped into the tracer.
+// Every exchange becomes a TraceEvent (formats.ts) with the kernel's virtual time, given to `sink`.
+// Above: the stack (impl/nesters/stack.ts). Below: libnest (proxy, spawn), procmgr's Linux tables.
+import { FLUKE_PROT_ALL, FLUKE_PROT_READ, FLUKE_VM_MAX, FLUKE_VM_MIN, FAULT_KINDS } from "../../../spec/kernel-api/common.js";
+import { FLUKE_EXC_REPLY_SET_REGS, trapExcCode } from "../../../spec/kernel-api/x86.js";
+import { must } from "../libc/client.js";
+import { keepRef, load, newRef, ok, sys, type Nest, type NestEnv } from "../libnest/env.js";
+import { Proxy, spawnKeeperProxy, type KeeperExchange, type ProxyCall } from "../libnest/proxy.js";
+import { reply, type Meta, type Reply } from "../libnest/serve.js";
+import { CHILD_AREA, spawnNativeChild } from "../libnest/spawn.js";
+import { errnoName } from "../procmgr/linux-errno.js";
+import { signalOfTrap } from "../procmgr/procmgr.js";
+import type { FieldKind } from "../protocol/codec.js";
+import { Memory, Parent } from "../protocol/protocols.js";
+import { quoteBytes, type TraceEvent } from "./formats.js";
+import { decodeEntry, decodeExit, resultText, signalName, type DecodedCall } from "./linux.js";
+
+export interface TracerConfig {
+  readonly child: { readonly name: string; readonly program: (env: NestEnv) => Nest<void> };
+  readonly sink: (e: TraceEvent) => void;
+}
+
+const INT80 = trapExcCode(0x80);
+const INSANITY_BASE = 0x100, FAULT_BASE = 0x200, TRAP_BASE = 0x300;
+const PAGE = 4096;
+/** The guest-memory window: two pages, so a string that starts in the first page can run 4096 bytes. */
+const WINDOW = 2 * PAGE;
+
+/** A field value for the trace: byte strings abbreviated (length and a short quoted prefix). */
+const fieldValue = (kind: FieldKind, v: unknown): unknown => {
+  if (kind === "bytes") return quoteBytes(v as Uint8Array, 32);
+  if (kind === "str") {
+    const s = v as string;
+    return s.length > 128 ? quoteBytes(Buffer.from(s, "latin1"), 128) : s;
+  }
+  return v;
+};
+
+const decodeFields = (codec: { fields: readonly (readonly [string, FieldKind])[]; decode: (w: readonly number[], at?: number) => Record<string, unknown> | null }, words: readonly number[], at: number): Record<string, unknown> => {
+  const m = codec.decode(words, at);
+  if (m === null) return { undecoded: words.slice(at).map((w) => w >>> 0) };
+  const o: Record<string, unknown> = {};
+  for (const [name, kind] of codec.fields) o[name] = fieldValue(kind, m[name]);
+  return o;
+};
+
+export const statusName = (s: number): string | number => (s === 0 ? 0 : errnoName(s) ?? s);
+
+/** A protocol exchange as an event. */
+const protocolEvent = (c: ProxyCall): TraceEvent => {
+  const m = c.method;
+  const args = m === undefined ? { words: c.words.slice(1).map((w) => w >>> 0) } : decodeFields(m.req as never, c.words, 1);
+  const result: Record<string, unknown> = { status: statusName(c.status) };
+  if (c.status === 0 && m !== undefined) Object.assign(result, decodeFields(m.rep as never, c.reply, 0));
+  const refs = c.out.map((o) => (typeof o === "string" ? o : o.label));
+  if (refs.length > 0) result["refs"] = refs;
+  return {
+    t: c.start, dur: c.end - c.start, layer: m?.protocol ?? "unknown", call: m?.name ?? `method_0x${((c.words[0] ?? 0) >>> 0).toString(16)}`,
+    target: c.port.label, args, result,
+  };
+};
+
+/** Reads of a guest task's memory through a window of the tracer (a region over the task, mapped at `va`). */
+class GuestWindow {
+  private page = -1;
+  constructor(readonly env: NestEnv, readonly region: number, readonly va: number) {}
+
+  static *create(env: NestEnv, taskRef: number): Nest<GuestWindow | null> {
+    const va = env.space.alloc(WINDOW);
+    if (va === null) return null;
+    const region = env.alloc.alloc("region");
+    yield* ok("fluke_region_create", { new_region: region });
+    yield* ok("fluke_region_set_state", { region, state: { hash: 0, start_va: FLUKE_VM_MIN, size: WINDOW, prot: FLUKE_PROT_READ }, task_ref: taskRef, keeper_ref: 0 });
+    const regionRef = yield* newRef(env);
+    yield* ok("fluke_region_reference", { region, new_region_ref: regionRef });
+    const mapping = env.alloc.alloc("mapping");
+    yield* ok("fluke_mapping_create", { new_mapping: mapping });
+    yield* ok("fluke_mapping_set_state", { mapping, state: { hash: 0, region_off: 0, start_va: va, size: WINDOW, prot: FLUKE_PROT_READ }, region_ref: regionRef, task_ref: env.self });
+    return new GuestWindow(env, region, va);
+  }
+
+  /** Up to `len` bytes of the guest at `addr` (fewer at the window's end); null when not readable now. */
+  *read(addr: number, len: number): Nest<Uint8Array | null> {
+    if (addr < FLUKE_VM_MIN || addr >= FLUKE_VM_MAX) return null;
+    const page = Math.min(Math.floor(addr / PAGE) * PAGE, FLUKE_VM_MAX - WINDOW);
+    if (page !== this.page) {
+      const o = yield* sys("fluke_region_set_state", { region: this.region, state: { hash: 0, start_va: page, size: WINDOW, prot: FLUKE_PROT_READ }, task_ref: 0, keeper_ref: 0 });
+      if (o.kind !== "return" || o.rc !== "SUCCESS") return null;
+      this.page = page;
+    }
+    const off = addr - page;
+    return load(this.env, this.va + off, Math.min(len, WINDOW - off));
+  }
+}
+
+/** The Linux layer of one process: its keeper exchanges as events. */
+const keeperTracer = (env: NestEnv, pid: number, win: GuestWindow | null, sink: (e: TraceEvent) => void) => {
+  const read = function* (addr: number, len: number): Nest<Uint8Array | null> {
+    return win === null ? null : yield* win.read(addr, len);
+  };
+  let pending: DecodedCall | null = null;
+  let lastExit: number | null = null;
+  let ended = false;
+  return {
+    *before(words: readonly number[]): Nest<void> {
+      pending = null;
+      if ((words[0]! >>> 0) === INT80) {
+        const regs = words.slice(3, 13).map((w) => w >>> 0);
+        pending = yield* decodeEntry(regs[0]!, regs.slice(1, 7), read);
+        // exit and exit_group never return: recorded now, because the manager's `stop` answer to the
+        // forwarded call may not come back once it has destroyed the guest's thread (see the report)
+        if (pending.name === "exit" || pending.name === "exit_group") {
+          const t = env.k.sched.now, status = pending.raw[0]! & 0xff;
+          sink({ t, dur: 0, pid, layer: "linux", call: pending.name, args: { nr: pending.nr, raw: pending.raw, decoded: pending.args }, result: { returned: false }, text: `${pending.name}(${pending.args.join(", ")}) = ?` });
+          sink({ t, dur: 0, pid, layer: "linux", call: "exit", args: {}, result: { status }, text: `+++ exited with ${status} +++` });
+          ended = true;
+        }
+      }
+    },
+    *after(x: KeeperExchange): Nest<void> {
+      if (ended) return;
+      const code = x.words[0]! >>> 0;
+      const regs = x.words.slice(3, 13).map((w) => w >>> 0);
+      const base = { t: x.start, dur: x.end - x.start, pid, layer: "linux" };
+      if (code === INT80 && pending !== null) {
+        const c = pending;
+        const set = x.reply[0] === FLUKE_EXC_REPLY_SET_REGS && x.reply.length >= 11;
+        const eax = set ? x.reply[1]! >>> 0 : null;
+        if (eax !== null) yield* decodeExit(c, eax, read);
+        if (c.name === "exit" || c.name === "exit_group") lastExit = c.raw[0]! & 0xff;
+        const res = eax === null ? "?" : resultText(c.name, eax);
+        sink({ ...base, call: c.name, args: { nr: c.nr, raw: c.raw, decoded: c.args }, result: eax === null ? { returned: false } : { eax, value: eax | 0 }, text: `${c.name}(${c.args.join(", ")}) = ${res}` });
+      } else {
+        let call: string, text: string, args: Record<string, unknown>;
+        if (code >= FAULT_BASE && code < TRAP_BASE) {
+          const kind = FAULT_KINDS[code - FAULT_BASE] ?? `kind ${code - FAULT_BASE}`;
+          call = "fault";
+          args = { code, kind, addr: x.words[1]! >>> 0, eip: regs[8] };
+          text = `--- SIGSEGV {si_addr=0x${(x.words[1]! >>> 0).toString(16)}} (${kind} fault at eip 0x${regs[8]!.toString(16)}) ---`;
+        } else if (code >= TRAP_BASE && code < TRAP_BASE + 256) {
+          const v = code - TRAP_BASE;
+          call = "trap";
+          args = { code, vector: v, error: x.words[1]! >>> 0, eip: regs[8] };
+          text = `--- ${signalName(signalOfTrap(v))} (trap vector ${v} at eip 0x${regs[8]!.toString(16)}) ---`;
+        } else {
+          call = code >= INSANITY_BASE && code < FAULT_BASE ? "insanity" : "exception";
+          args = { code, word1: x.words[1]! >>> 0, eip: regs[8] };
+          text = `--- exception 0x${code.toString(16)} at eip 0x${regs[8]!.toString(16)} ---`;
+        }
+        sink({ ...base, call, args, result: x.reply[0] === FLUKE_EXC_REPLY_SET_REGS ? { resumed: true, eip: x.reply[9]! >>> 0 } : { resumed: !x.last }, text });
+        if (x.last && code >= FAULT_BASE && code < TRAP_BASE + 256) {
+          const sig = code < TRAP_BASE ? 11 : signalOfTrap(code - TRAP_BASE);
+          sink({ t: x.end, dur: 0, pid, layer: "linux", call: "exit", args: {}, result: { signal: signalName(sig) }, text: `+++ killed by ${signalName(sig)} +++` });
+          return;
+        }
+      }
+      if (x.last) {
+        const text = lastExit !== null ? `+++ exited with ${lastExit} +++` : "+++ killed +++";
+        sink({ t: x.end, dur: 0, pid, layer: "linux", call: "exit", args: {}, result: lastExit !== null ? { status: lastExit } : { signal: "?" }, text });
+      }
+    },
+  };
+};
+
+export function* tracer(env: NestEnv, cfg: TracerConfig): Nest<void> {
+  env.memory = yield* newRef(env);
+  yield* must(env.parent, Parent.methods.get_memory_service, {}, [], [env.memory]);
+  const WRAP = Parent.methods.wrap_keeper;
+  const px: Proxy = new Proxy(env, {
+    observe: (c) => cfg.sink(protocolEvent(c)),
+    local: function* (port, words, meta: Meta): Nest<Reply | null> {
+      if (port.kind !== "Parent" || words[0] !== WRAP.id) return null;
+      const m = WRAP.req.decode(words, 1);
+      if (m === null || meta.refs.length < 2) return { status: 74, words: [], refs: [] };
+      const keeper = yield* keepRef(env, meta.refs[0]!);
+      const task = yield* keepRef(env, meta.refs[1]!);
+      const win = yield* GuestWindow.create(env, task);
+      const t = keeperTracer(env, m.pid, win, cfg.sink);
+      const ref = yield* spawnKeeperProxy(env, keeper, `tracer:${m.pid}`, { before: t.before, after: t.after });
+      return reply(WRAP, {}, [ref], [ref]);
+    },
+  });
+  yield* px.start();
+  const { ref: parentRef } = yield* px.wrap(yield* keepRef(env, env.parent), "Parent");
+  const seg = yield* newRef(env);
+  const s = yield* must(env.memory, Memory.methods.create_var_segment, { size: CHILD_AREA }, [], [seg]);
+  const va = env.space.alloc(s.size)!;
+  const mapping = env.alloc.alloc("mapping");
+  yield* ok("fluke_mapping_create", { new_mapping: mapping });
+  yield* ok("fluke_mapping_set_state", { mapping, state: { hash: 0, region_off: 0, start_va: va, size: s.size, prot: FLUKE_PROT_ALL }, region_ref: seg, task_ref: env.self });
+  yield* spawnNativeChild(env, va, parentRef, cfg.child.name, cfg.child.program);
+  yield* px.serve();
+}
