@@ -74,18 +74,18 @@ export class KernelNativeHost implements NativeHost {
     let outcome = this.k.invoke(kt, parsed, completions);
     const own = completions.findIndex((c) => c.thread === kt);
     if (own >= 0 && outcome.kind === "blocked") outcome = completions.splice(own, 1)[0]!.outcome;
-    if (outcome.kind === "fault") outcome = this.afterFault(kt, outcome);
+    if (outcome.kind === "fault" || outcome.kind === "insanity") outcome = this.afterFault(kt, outcome);
     if (this.tracing) this.trace.push({ label: this.labelOf(t), call: call.name, outcome: outcome.kind === "return" ? outcome.rc : outcome.kind });
     this.settle(completions, kt, call.name);
     return outcome;
   }
 
   /**
-   * A native thread's call faulted. If the kernel took the fault to a region keeper (the thread waits
-   * for the keeper's answer, then the call is re-run), the program sees its call block and later gets
-   * the re-run's outcome, as an x86 thread would. With nobody to resolve it (the thread would wait on
-   * its own exception for good), the program gets the fault back and the thread goes on (ours: native
-   * code handles its own faults).
+   * A native thread's call faulted or raised an insanity. If the kernel took a fault to a region keeper
+   * (the thread waits for the keeper's answer, then the call is re-run), the program sees its call block
+   * and later gets the re-run's outcome, as an x86 thread would. With nobody to handle it (the thread
+   * would wait on its own exception for good, silently), the program gets the outcome back and the
+   * thread goes on (ours: native code handles its own faults and insanities, or fails visibly).
    */
   private afterFault(kt: KThread, outcome: Outcome): Outcome {
     if (kt.wait === null) return outcome;

@@ -26,7 +26,7 @@ export interface Proc {
   ppid: number;
   pgid: number;
   sid: number;
-  state: "running" | "zombie";
+  state: "running" | "exiting" | "zombie";
   /** Linux wait status once a zombie. */
   status: number;
   /** Objects in the manager's memory: the task, references to it, its thread, its keeper port and set. */

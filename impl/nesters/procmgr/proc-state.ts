@@ -133,8 +133,9 @@ export function* postSignal(pm: PM, p: Proc, sig: number): Nest<void> {
 /** End process `p` with wait status `status`: everything it held goes back; its parent is told. */
 export function* exitProcess(pm: PM, p: Proc, status: number): Nest<void> {
   if (p.state !== "running") return;
-  p.state = "zombie";
-  p.status = status;
+  // "exiting" until everything is given back: a parent's wait must not reap (and drop the references
+  // of) a process whose memory and files are still being released.
+  p.state = "exiting";
   const env = pm.env;
   if (p.thread !== 0) {
     yield* ok("fluke_thread_destroy", { thread: p.thread });
@@ -155,6 +156,8 @@ export function* exitProcess(pm: PM, p: Proc, status: number): Nest<void> {
     if (c.state === "zombie") yield* reap(pm, c, false);
   }
   p.children.clear();
+  p.status = status;
+  p.state = "zombie";
   const parent = pm.procs.get(p.ppid);
   if (parent !== undefined && parent.state === "running") yield* postSignal(pm, parent, SIG.CHLD);
   else if (p.ppid === 1 && !pm.roots.has(p.pid)) yield* reap(pm, p, false);
