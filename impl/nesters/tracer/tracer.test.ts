@@ -9,6 +9,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { beforeAll, describe, expect, test } from "vitest";
 import { runStack, type StackResult } from "../stack.js";
+import { nativeHost } from "../../kernel/native-host.js";
 import { guestRoot } from "../procmgr/guest-binaries.js";
 import { DEFAULT_ENV, WL_DIR, WORKLOADS, type Workload } from "../procmgr/workloads.js";
 import { chromeTrace, jsonLine, textLine, type TraceEvent } from "./formats.js";
@@ -98,6 +99,20 @@ describe("the trace's contents", () => {
     expect(ev.some((e) => e.layer === "linux" && e.call === "execve" && (e.text ?? "").includes('"/usr/bin/sort"'))).toBe(true);
     // every process that made calls ended
     for (const p of pids) expect(ev.some((e) => e.pid === p && e.call === "exit"), `pid ${p}`).toBe(true);
+  });
+
+  test("after a pipeline, every per-process thread of the process manager and the tracer has ended", () => {
+    const o = traced.get("bash-ls-sort-head") ?? run(root, wl("bash-ls-sort-head"), true);
+    const host = nativeHost(o.result.kernel);
+    const left: string[] = [];
+    for (const r of host.runners.values()) {
+      const label = host.labelOf(r);
+      if (r.crashed !== null) left.push(`${label} crashed: ${r.crashed.message}`);
+      else if (!r.done && /:\d+$/.test(label)) left.push(`${label} still there`);
+    }
+    // A process's exit is answered before the process manager lets go of the process (a parent's wait4
+    // used to reap it mid-exit and its keeper reply was lost, leaving these threads behind).
+    expect(left).toEqual([]);
   });
 });
 
