@@ -12,6 +12,9 @@ import { fileURLToPath } from "node:url";
 /** The packages the guest root is made of (their dependencies come along). */
 export const GUEST_PACKAGES = [
   "libc6", "coreutils", "libselinux1", "libpcre2-8-0", "sed", "grep", "gawk", "diffutils", "make", "bash", "findutils",
+  // The GNU workloads of golden/ (issue 7): the i386 C compiler (gcc, cpp, cc1, collect2), binutils
+  // (as, ld, ar, objcopy, objdump, ranlib, size, strings, nm, strip, gprof), crt files and headers, hostname, dash (/bin/sh for make recipes).
+  "gcc-12", "gcc", "cpp", "binutils", "libc6-dev", "hostname", "dash",
 ] as const;
 
 export const SOURCES = [

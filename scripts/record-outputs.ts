@@ -80,16 +80,16 @@ const ORACLE_DOC: Record<OracleKind, string> = {
   "host-tools": "bash -c HOSTORACLE with the host's GNU tools, LC_ALL=C, on the same guest root ($ROOT) and inputs ($WL): for workloads that exec other programs, which qemu-user cannot follow without binfmt_misc",
 };
 
-const LIB_PATH = (root: string): string => `${root}/lib/i386-linux-gnu:${root}/usr/lib/i386-linux-gnu`;
+export const LIB_PATH = (root: string): string => `${root}/lib/i386-linux-gnu:${root}/usr/lib/i386-linux-gnu`;
 const envObject = (env: readonly string[]): Record<string, string> =>
   Object.fromEntries(env.map((e) => [e.slice(0, e.indexOf("=")), e.slice(e.indexOf("=") + 1)]));
 
-const canRunNative = (root: string): boolean => {
+export const canRunNative = (root: string): boolean => {
   const r = spawnSync("setarch", ["i686", "chroot", root, "/bin/true"], { stdio: "ignore", timeout: 10_000 });
   return r.error === undefined && r.status === 0;
 };
 
-const qemuVersion = (): string | null => {
+export const qemuVersion = (): string | null => {
   const r = spawnSync("qemu-i386", ["--version"], { encoding: "utf8" });
   return r.error === undefined && r.status === 0 ? r.stdout.split("\n")[0]!.trim() : null;
 };
@@ -111,7 +111,7 @@ const placeFiles = (dir: string, wl: Workload): void => {
 
 interface Run { readonly entry: RecordedEntry; readonly problem: string | null }
 
-const statusOf = (r: SpawnSyncReturns<Buffer>): number | null => {
+export const statusOf = (r: SpawnSyncReturns<Buffer>): number | null => {
   // The oracle runs under sh (see runOne), which reports a child killed by signal n as exit 128+n.
   if (r.status !== null) return r.status > 128 && r.status < 128 + 65 ? r.status - 128 : r.status << 8;
   if (r.signal !== null) return ({ SIGHUP: 1, SIGINT: 2, SIGQUIT: 3, SIGILL: 4, SIGTRAP: 5, SIGABRT: 6, SIGBUS: 7, SIGFPE: 8, SIGKILL: 9, SIGSEGV: 11, SIGPIPE: 13, SIGTERM: 15 } as Record<string, number>)[r.signal] ?? 0x7f;
@@ -123,7 +123,7 @@ const statusOf = (r: SpawnSyncReturns<Buffer>): number | null => {
  * envp from a list it prepends to), found by a probe run of the guest's env; the recorder then passes
  * the workload's environment reversed so that the program sees it in the workload's order.
  */
-const qemuReversesEnv = (root: string): boolean => {
+export const qemuReversesEnv = (root: string): boolean => {
   const r = spawnSync("qemu-i386", ["-L", root, `${root}/lib/ld-linux.so.2`, "--library-path", LIB_PATH(root), `${root}/usr/bin/env`], { env: { A: "1", B: "2" }, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
   if (r.stdout === "A=1\nB=2\n") return false;
   if (r.stdout === "B=2\nA=1\n") return true;

@@ -356,6 +356,28 @@ define({
     if (typeof to === "number") return to;
     return yield* simpleFs(invoke(c.pm.fs, fs.link, { cwd: c.p.cwd, from, to }));
   },
+  // linkat: both names resolved against their directory descriptors; flags: none supported yet
+  // (AT_SYMLINK_FOLLOW and AT_EMPTY_PATH answer EINVAL; Linux's default, 0, does not follow).
+  *linkat(c) {
+    if (c.a[4]! !== 0) return -ERRNO.EINVAL;
+    const x = yield* at(c, c.a[0]!, c.a[1]!), y = yield* at(c, c.a[2]!, c.a[3]!);
+    if (typeof x === "number") return x;
+    if (typeof y === "number") return y;
+    return yield* simpleFs(invoke(c.pm.fs, fs.link, { cwd: "/", from: joinPath(x[0], x[1]), to: joinPath(y[0], y[1]) }));
+  },
+  // Durability: the writable layer lives in memory, nothing to flush; Linux's EBADF for a bad fd and
+  // EINVAL for a pipe (fsync on a pipe is not supported).
+  *sync() { return 0; },
+  fsync: (c) => syncFd(c),
+  fdatasync: (c) => syncFd(c),
+  // Extended attributes: the file system has none and cannot store them, so, as on a Linux file
+  // system mounted without xattr support, the calls answer EOPNOTSUPP once the name resolves (ls -l
+  // asks for ACLs and SELinux labels and takes EOPNOTSUPP as "none").
+  getxattr: (c) => noXattr(c, c.a[0]!, 1),
+  lgetxattr: (c) => noXattr(c, c.a[0]!, 0),
+  listxattr: (c) => noXattr(c, c.a[0]!, 1),
+  llistxattr: (c) => noXattr(c, c.a[0]!, 0),
+  *fgetxattr(c) { return fdOf(c.p, c.a[0]!) === null ? -ERRNO.EBADF : -ERRNO.EOPNOTSUPP; },
   *symlink(c) {
     const target = (yield* str(c, c.a[0]!));
     if (typeof target === "number") return target;
@@ -424,6 +446,18 @@ define({
     return (yield* put(c, c.a[2]!, encodeStatfs64({ type: 0x01021994, bsize: 4096, blocks: 262144, bfree: 131072, bavail: 131072, files: 65536, ffree: 32768, fsid: [0, 0], namelen: 255, frsize: 4096, flags: 0 })));
   },
 });
+
+function* syncFd(c: SysCtx): Nest<number> {
+  const f = fdOf(c.p, c.a[0]!);
+  return f === null ? -ERRNO.EBADF : f.kind === "pipe" ? -ERRNO.EINVAL : 0;
+}
+
+function* noXattr(c: SysCtx, addr: number, follow: 0 | 1): Nest<number> {
+  const a = yield* at(c, AT_FDCWD, addr);
+  if (typeof a === "number") return a;
+  const st = yield* invoke(c.pm.fs, fs.stat, { cwd: a[0], path: a[1], follow });
+  return st.status !== 0 ? -st.status : -ERRNO.EOPNOTSUPP;
+}
 
 function* renameAt(c: SysCtx, fd1: number, a1: number, fd2: number, a2: number): Nest<number> {
   const x = yield* at(c, fd1, a1), y = yield* at(c, fd2, a2);
