@@ -9,6 +9,7 @@ import { closeSync, existsSync, openSync, readSync, statSync, writeSync } from "
 import { join, resolve } from "node:path";
 import { isatty } from "node:tty";
 import { DEFAULT_GUEST_DIR, ensureGuestRoot } from "../scripts/guest-root.js";
+import { NESTER_NAMES, type NesterName } from "../impl/nesters/stack.js";
 
 export const RUN_HELP = `Usage: fluke run [options] -- PROGRAM [ARGS...]
 
@@ -34,6 +35,10 @@ Options:
   --mem MIB           memory of the whole system (default 512)
   --quota MIB         memory quota of each process (default 256)
   --seed N            seed of AT_RANDOM and getrandom (default 1)
+  --nest NAME[,NAME...]
+                      interposing nesters between the program and the process manager, in that
+                      order: null (forwards everything; the baseline of one layer), tracer (needs
+                      --trace)
   --strace            print every system call of the program to standard error
   --trace=FILE        run under the tracer nester (between the file-system nester and the process
                       manager) and write every protocol request and reply and every Linux system
@@ -60,11 +65,12 @@ interface RunOptions {
   trace: string | null;
   traceFormat: "text" | "jsonl" | "chrome";
   verbose: boolean;
+  nest: NesterName[];
   program: string[];
 }
 
 const parse = (args: string[]): RunOptions | string => {
-  const o: RunOptions = { root: null, bind: true, env: [], timeout: null, maxTime: null, mem: 512, quota: 256, seed: 1, strace: false, trace: null, traceFormat: "text", verbose: false, program: [] };
+  const o: RunOptions = { root: null, bind: true, env: [], timeout: null, maxTime: null, mem: 512, quota: 256, seed: 1, strace: false, trace: null, traceFormat: "text", verbose: false, nest: [], program: [] };
   for (let i = 0; i < args.length; i++) {
     const a = args[i]!;
     const value = (): string | null => (i + 1 < args.length ? args[++i]! : null);
@@ -96,6 +102,14 @@ const parse = (args: string[]): RunOptions | string => {
       o.traceFormat = f;
     }
     else if (a === "--verbose") o.verbose = true;
+    else if (a === "--nest" || a.startsWith("--nest=")) {
+      const v = a.startsWith("--nest=") ? a.slice(7) : value();
+      if (v === null || v === "") return "--nest needs a list of nesters (null, tracer)";
+      for (const n of v.split(",")) {
+        if (!(NESTER_NAMES as readonly string[]).includes(n)) return `--nest: unknown nester '${n}' (known: ${NESTER_NAMES.join(", ")})`;
+        o.nest.push(n as NesterName);
+      }
+    }
     else if (["--timeout", "--max-time", "--mem", "--quota", "--seed"].includes(a)) {
       const n = num(a, a === "--seed" ? 0 : a === "--timeout" || a === "--max-time" ? 0 : 1);
       if (typeof n === "string") return n;
@@ -110,6 +124,7 @@ const parse = (args: string[]): RunOptions | string => {
     } else return `unknown option ${a}`;
   }
   if (o.program.length === 0) return "no program given (fluke run -- PROGRAM [ARGS...])";
+  if (o.nest.includes("tracer") && o.trace === null) return "--nest tracer needs --trace=FILE";
   return o;
 };
 
@@ -216,7 +231,7 @@ export const runMain = async (args: string[]): Promise<number> => {
     console: hostConsole(),
     memBytes: o.mem * 1024 * 1024, processQuota: o.quota * 1024 * 1024, seed: o.seed,
     maxTime: o.maxTime ?? undefined, traceSyscalls: o.strace,
-    trace: traceOut === null ? undefined : { sink: traceOut.sink },
+    trace: traceOut === null ? undefined : { sink: traceOut.sink }, nest: o.nest,
     log: (line) => {
       if (o.verbose || o.strace || line.startsWith("fluke:")) process.stderr.write(`${line}\n`);
       else if (line.includes("unknown system call")) unknown.push(line.replace(/^procmgr: unknown system call (\S+ \(\d+\)).*$/, "$1"));

@@ -12,6 +12,7 @@ import { init } from "./init/init.js";
 import { EPOCH_SEC } from "./procmgr/pm.js";
 import type { Kernel } from "../kernel/kernel.js";
 import { tracer } from "./tracer/tracer.js";
+import { nullNester } from "./null/null.js";
 import type { TraceEvent } from "./tracer/formats.js";
 import type { Nest, NestEnv } from "./libnest/env.js";
 
@@ -47,7 +48,17 @@ export interface StackOptions {
    * process manager and gives `sink` every protocol exchange and every Linux system call of the guest.
    */
   readonly trace?: { readonly sink: (e: TraceEvent) => void };
+  /**
+   * Interposing nesters between the file-system nester and the process manager, outermost first: the
+   * guest's system calls pass them in this order on their way to the process manager, and the process
+   * manager's service calls pass them in the reverse order. "tracer" needs `trace`; with `trace` and no
+   * "tracer" here, the tracer is the innermost.
+   */
+  readonly nest?: readonly NesterName[];
 }
+
+export type NesterName = "null" | "tracer";
+export const NESTER_NAMES: readonly NesterName[] = ["null", "tracer"];
 
 export interface StackResult {
   /** Linux wait status of the first process, or null if it had not ended (timeout, or the system stalled). */
@@ -58,10 +69,28 @@ export interface StackResult {
   readonly kernel: Kernel;
 }
 
+type Child = { readonly name: string; readonly program: (env: NestEnv) => Nest<void> };
+
+/** The chain of interposing nesters above `inner`, outermost first (StackOptions.nest). */
+const interposers = (o: StackOptions, inner: Child): Child => {
+  const names = [...(o.nest ?? [])];
+  if (o.trace !== undefined && !names.includes("tracer")) names.push("tracer");
+  let child = inner;
+  for (let i = names.length - 1; i >= 0; i--) {
+    const below = child, name = names[i]!;
+    if (name === "tracer") {
+      if (o.trace === undefined) throw new Error("runStack: the tracer nester needs the trace option (a sink)");
+      const sink = o.trace.sink;
+      child = { name: "tracer", program: (env) => tracer(env, { child: below, sink }) };
+    } else child = { name: `null${i}`, program: (env) => nullNester(env, { child: below }) };
+  }
+  return child;
+};
+
 export const runStack = (o: StackOptions): StackResult => {
   let status: number | null = null;
   const memBytes = o.memBytes ?? 512 * MiB;
-  const pm: { name: string; program: (env: NestEnv) => Nest<void> } = {
+  const pm: Child = {
     name: "procmgr",
     program: (pe) => procmgr(pe, {
       seed: o.seed ?? 1, processQuota: o.processQuota ?? 256 * MiB, onExit: (s) => void (status = s), log: o.log, traceSyscalls: o.traceSyscalls,
@@ -75,7 +104,7 @@ export const runStack = (o: StackOptions): StackResult => {
       program: (env) => fsNester(env, {
         root: o.root, console: o.console, childQuota: memBytes, files: o.files, binds: o.binds,
         now: () => ({ sec: EPOCH_SEC + Math.floor(k.sched.now / 1e8), nsec: (k.sched.now % 1e8) * 10 }),
-        child: o.trace === undefined ? pm : { name: "tracer", program: (te) => tracer(te, { child: pm, sink: o.trace!.sink }) },
+        child: interposers(o, pm),
       }),
     },
   });

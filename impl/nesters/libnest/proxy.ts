@@ -16,6 +16,8 @@ import { spawnNative } from "../../kernel/native-host.js";
 import { STATUS_BADMSG, methodById, type Method, type RefKind } from "../protocol/define.js";
 import { NestError, dropRef, keepRef, newRef, ok, sys, type Nest, type NestEnv } from "./env.js";
 import { serve, type Meta, type Reply } from "./serve.js";
+import { invoke } from "../libc/client.js";
+import { Parent } from "../protocol/protocols.js";
 
 const EPIPE = 32;
 
@@ -205,4 +207,21 @@ export function* spawnKeeperProxy(env: NestEnv, keeper: number, label: string, h
   }
   spawnNative(env.k, env.task, env.alloc.alloc("thread"), serve(env, pset, (w) => handle(w), 0), { label });
   return ref;
+}
+
+/**
+ * Offer keeper proxy `proxyRef` (for process `pid`, task `taskRef`) to this nester's own parent to wrap
+ * in turn, so stacked interposers all see the guest's exceptions (outermost first). Returns the port the
+ * guest should use: the parent's wrapper, or `proxyRef` when the parent does not interpose (ENOSYS).
+ */
+export function* wrapKeeperUp(env: NestEnv, proxyRef: number, pid: number, taskRef: number): Nest<number> {
+  if (env.parent === 0) return proxyRef;
+  const w = yield* newRef(env);
+  const r = yield* invoke(env.parent, Parent.methods.wrap_keeper, { pid }, [proxyRef, taskRef], [w]);
+  if (r.status !== 0) {
+    yield* dropRef(env, w);
+    return proxyRef;
+  }
+  yield* dropRef(env, proxyRef);
+  return w;
 }

@@ -14,7 +14,7 @@ import { FLUKE_PROT_ALL, FLUKE_PROT_READ, FLUKE_VM_MAX, FLUKE_VM_MIN, FAULT_KIND
 import { FLUKE_EXC_REPLY_SET_REGS, trapExcCode } from "../../../spec/kernel-api/x86.js";
 import { must } from "../libc/client.js";
 import { keepRef, load, newRef, ok, sys, type Nest, type NestEnv } from "../libnest/env.js";
-import { Proxy, spawnKeeperProxy, type KeeperExchange, type ProxyCall } from "../libnest/proxy.js";
+import { Proxy, spawnKeeperProxy, wrapKeeperUp, type KeeperExchange, type ProxyCall } from "../libnest/proxy.js";
 import { reply, type Meta, type Reply } from "../libnest/serve.js";
 import { CHILD_AREA, spawnNativeChild } from "../libnest/spawn.js";
 import { errnoName } from "../procmgr/linux-errno.js";
@@ -185,7 +185,8 @@ export function* tracer(env: NestEnv, cfg: TracerConfig): Nest<void> {
       const task = yield* keepRef(env, meta.refs[1]!);
       const win = yield* GuestWindow.create(env, task);
       const t = keeperTracer(env, m.pid, win, cfg.sink);
-      const ref = yield* spawnKeeperProxy(env, keeper, `tracer:${m.pid}`, { before: t.before, after: t.after });
+      const proxied = yield* spawnKeeperProxy(env, keeper, `tracer:${m.pid}`, { before: t.before, after: t.after });
+      const ref = yield* wrapKeeperUp(env, proxied, m.pid, task);
       return reply(WRAP, {}, [ref], [ref]);
     },
   });
