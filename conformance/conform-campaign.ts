@@ -34,7 +34,7 @@ export interface CampaignResult {
 }
 
 const arbSeq = (maxCommands: number): fc.Arbitrary<RandStep[]> =>
-  fc.array(fc.record({ thread: fc.nat(7), call: fc.nat(CALL_INDEX_RANGE - 1), seed: fc.nat() }), { minLength: 1, maxLength: Math.max(1, maxCommands), size: "max" });
+  fc.array(fc.record({ thread: fc.nat(63), call: fc.nat(CALL_INDEX_RANGE - 1), seed: fc.nat() }), { minLength: 1, maxLength: Math.max(1, maxCommands), size: "max" });
 
 export const runCampaign = async (adapter: Adapter, o: CampaignOptions): Promise<CampaignResult> => {
   let runsDone = 0;
@@ -75,6 +75,8 @@ export const ReplayFile = z.object({
   adapter: z.string(),
   pages: z.number().int().min(1),
   seed: z.number().int().nullable(),
+  /** The object limit the run was booted with (protocol `max_objects`); absent: none. */
+  max_objects: z.number().int().min(1).optional(),
   failure: z.object({ kind: z.string(), index: z.number().int(), summary: z.string() }).nullable(),
   calls: z.array(StepJson),
 });
@@ -82,7 +84,7 @@ export type ReplayFile = z.infer<typeof ReplayFile>;
 
 export const writeReplay = (path: string, adapter: string, run: RunResult & { failure: Failure }, seed: number | null, pages = 64): void => {
   const file: ReplayFile = {
-    format: "fluke-conform-replay", version: 1, adapter, pages, seed,
+    format: "fluke-conform-replay", version: 1, adapter, pages, seed, ...(run.maxObjects === undefined ? {} : { max_objects: run.maxObjects }),
     failure: { kind: run.failure.kind, index: run.failure.index, summary: describeFailure(run.failure, run.steps) },
     calls: run.steps.map((s) => ({ thread: s.thread, name: s.name, args: s.args, origin: s.origin })),
   };
@@ -92,7 +94,7 @@ export const writeReplay = (path: string, adapter: string, run: RunResult & { fa
 export const readReplay = (path: string): ReplayFile => ReplayFile.parse(JSON.parse(readFileSync(path, "utf8")));
 
 /** Run a replay file's calls again on `adapter`. */
-export const replayFile = (adapter: Adapter, file: ReplayFile): Promise<RunResult> => runSteps(adapter, file.calls as Step[], file.pages);
+export const replayFile = (adapter: Adapter, file: ReplayFile): Promise<RunResult> => runSteps(adapter, file.calls as Step[], file.pages, file.max_objects);
 
 // ---------------------------------------------------------------------------------------------
 // Reports

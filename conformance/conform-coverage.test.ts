@@ -24,7 +24,7 @@ describe("conform coverage", () => {
     const inner = openAdapter("impl", { timeoutMs: 10_000 });
     let answers = 0;
     const counting = {
-      label: inner.label, reset: (p: number) => inner.reset(p), close: () => inner.close(),
+      label: inner.label, reset: (p: number, m?: number) => inner.reset(p, m), close: () => inner.close(),
       call: async (t: number, n: string, a: Record<string, unknown>) => { answers++; return inner.call(t, n, a); },
     };
     const adapter = cov.wrap(counting);

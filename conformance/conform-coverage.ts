@@ -77,7 +77,7 @@ export class CoverageRecorder {
   wrap(a: Adapter): Adapter {
     return {
       label: a.label,
-      reset: (pages) => { this.pending.clear(); return a.reset(pages); },
+      reset: (pages, maxObjects) => { this.pending.clear(); return a.reset(pages, maxObjects); },
       call: async (thread, name, args) => { const r = await a.call(thread, name, args); this.record(thread, name, r, args); return r; },
       close: () => a.close(),
     };

@@ -68,7 +68,7 @@ export const copyWithMutant = (m: Mutant | null): MutantCopy => {
 };
 
 interface KernelLike { step(thread: number, call: { name: string; args: Record<string, unknown> }): ReturnType<System["call"]> }
-type KernelClass = new (o?: { pages?: number }) => KernelLike;
+type KernelClass = new (o?: { pages?: number; objectLimit?: number }) => KernelLike;
 
 /** The System (adapters/systems.ts) of the kernel in copy `dir`, like implSystem but on the copy. */
 export const copySystem = async (dir: string): Promise<System> => {
@@ -76,7 +76,7 @@ export const copySystem = async (dir: string): Promise<System> => {
   const K = mod.Kernel;
   let k = new K();
   return {
-    reset: (pages) => { k = new K({ pages }); },
+    reset: (pages, maxObjects) => { k = new K({ pages, ...(maxObjects === undefined ? {} : { objectLimit: maxObjects }) }); },
     call: (thread, name, args) => k.step(thread, { name, args }),
   };
 };

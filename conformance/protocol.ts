@@ -11,7 +11,8 @@ export const PROTOCOL_VERSION = 1;
 
 const Id = z.number().int().min(0);
 
-export const ResetRequest = z.object({ id: Id, op: z.literal("reset"), pages: z.number().int().min(1).max(65536) }).strict();
+/** `max_objects` (optional): the fresh system holds at most that many kernel objects (creates beyond: NO_MEMORY). */
+export const ResetRequest = z.object({ id: Id, op: z.literal("reset"), pages: z.number().int().min(1).max(65536), max_objects: z.number().int().min(1).optional() }).strict();
 export const CallRequest = z.object({
   id: Id, op: z.literal("call"), thread: Word, name: z.string(), args: z.record(z.string(), z.unknown()),
 }).strict();
@@ -23,7 +24,14 @@ export type Request = z.infer<typeof Request>;
 export const HashMode = z.enum(["model", "implementation"]);
 export type HashMode = z.infer<typeof HashMode>;
 
-export const ResetAnswer = z.object({ id: Id, ok: z.literal(true), protocol: z.literal(PROTOCOL_VERSION).optional(), hashes: HashMode.optional() }).strict();
+/**
+ * `limits: true`: the adapter honours a reset's `max_objects` (the suite sends one only to such an
+ * adapter); `max_objects`: the limit now in force, echoed from the request.
+ */
+export const ResetAnswer = z.object({
+  id: Id, ok: z.literal(true), protocol: z.literal(PROTOCOL_VERSION).optional(), hashes: HashMode.optional(),
+  limits: z.boolean().optional(), max_objects: z.number().int().min(1).optional(),
+}).strict();
 export const Completion = z.object({ thread: Word, outcome: Outcome }).strict();
 export const CallAnswer = z.object({ id: Id, outcome: Outcome, completions: z.array(Completion) }).strict();
 export const ByeAnswer = z.object({ id: Id, ok: z.literal(true) }).strict();

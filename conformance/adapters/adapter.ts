@@ -16,13 +16,19 @@ export class AdapterFault extends Error {
   }
 }
 
-export interface ResetInfo { readonly hashes: HashMode }
+export interface ResetInfo {
+  readonly hashes: HashMode;
+  /** The adapter honours an object limit at reset (protocol `limits`). */
+  readonly limits?: boolean;
+  /** The object limit in force after this reset (protocol `max_objects`, echoed), if any. */
+  readonly maxObjects?: number;
+}
 
 export interface Adapter {
   /** What the user asked for ("model", "impl", or the command line). */
   readonly label: string;
-  /** Boot a fresh system with `pages` pages of physical memory. */
-  reset(pages: number): Promise<ResetInfo>;
+  /** Boot a fresh system with `pages` pages of physical memory (and at most `maxObjects` kernel objects, if given). */
+  reset(pages: number, maxObjects?: number): Promise<ResetInfo>;
   /** One call by the thread named by its root-view address. Throws AdapterFault. */
   call(thread: number, name: string, args: Record<string, unknown>): Promise<CallResult>;
   /** Say bye and release the adapter (a subprocess is ended). */

@@ -30,7 +30,10 @@ export function readAnswer(line: string, id: number, op: Op, last: SentCall | nu
     const why = r.error.issues.map((i) => `${i.path.join(".") || "(answer)"}: ${i.message}`).join("; ");
     throw new AdapterFault("schema", `answer to request ${id} (${op}) does not match the protocol: ${why}: ${clip(line)}`, last);
   }
-  if (op === "reset") return { hashes: (r.data as ResetAnswer).hashes ?? "model" };
+  if (op === "reset") {
+    const a = r.data as ResetAnswer;
+    return { hashes: a.hashes ?? "model", limits: a.limits === true, ...(a.max_objects === undefined ? {} : { maxObjects: a.max_objects }) };
+  }
   if (op === "bye") return null;
   const c = r.data as CallAnswer;
   return { outcome: c.outcome, completions: c.completions };

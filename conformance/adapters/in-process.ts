@@ -23,10 +23,10 @@ export class InProcessAdapter implements Adapter {
     }
   }
 
-  reset(pages: number) {
+  reset(pages: number, maxObjects?: number) {
     const id = ++this.id;
     this.last = null;
-    return Promise.resolve(readAnswer(this.exchange({ id, op: "reset", pages }), id, "reset", null));
+    return Promise.resolve(readAnswer(this.exchange({ id, op: "reset", pages, ...(maxObjects === undefined ? {} : { max_objects: maxObjects }) }), id, "reset", null));
   }
 
   call(thread: number, name: string, args: Record<string, unknown>) {

@@ -14,8 +14,9 @@ export const serveLine = (sys: System, line: string, hashes: HashMode = "model")
   const req = p.req;
   try {
     if (req.op === "reset") {
-      sys.reset(req.pages);
-      return { answer: JSON.stringify({ id: req.id, ok: true, protocol: PROTOCOL_VERSION, hashes }), bye: false };
+      sys.reset(req.pages, req.max_objects);
+      const limit = req.max_objects === undefined ? {} : { max_objects: req.max_objects };
+      return { answer: JSON.stringify({ id: req.id, ok: true, protocol: PROTOCOL_VERSION, hashes, limits: true, ...limit }), bye: false };
     }
     if (req.op === "bye") return { answer: JSON.stringify({ id: req.id, ok: true }), bye: true };
     const r = sys.call(req.thread, req.name, req.args);

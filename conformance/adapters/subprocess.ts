@@ -137,12 +137,12 @@ export class SubprocessAdapter implements Adapter {
     }
   }
 
-  async reset(pages: number): Promise<ResetInfo> {
+  async reset(pages: number, maxObjects?: number): Promise<ResetInfo> {
     const fresh = this.proc === null || this.exited !== null;
     if (fresh) this.start();
     this.last = null;
     const id = ++this.id;
-    return this.request({ id, op: "reset", pages }, "reset", (l, i) => readAnswer(l, i, "reset", null), fresh ? this.startTimeoutMs : this.timeoutMs);
+    return this.request({ id, op: "reset", pages, ...(maxObjects === undefined ? {} : { max_objects: maxObjects }) }, "reset", (l, i) => readAnswer(l, i, "reset", null), fresh ? this.startTimeoutMs : this.timeoutMs);
   }
 
   async call(thread: number, name: string, args: Record<string, unknown>): Promise<CallResult> {

@@ -9,14 +9,15 @@ import { Kernel } from "../../impl/kernel/kernel.js";
 import type { CallResult } from "../protocol.js";
 
 export interface System {
-  reset(pages: number): void;
+  /** A fresh system; `maxObjects`: at most that many kernel objects (creates beyond return NO_MEMORY). */
+  reset(pages: number, maxObjects?: number): void;
   call(thread: number, name: string, args: Record<string, unknown>): CallResult;
 }
 
 export const modelSystem = (): System => {
   let s: ModelState = boot();
   return {
-    reset: (pages) => { s = boot({ pages }); },
+    reset: (pages, maxObjects) => { s = boot({ pages, ...(maxObjects === undefined ? {} : { objectLimit: maxObjects }) }); },
     call: (thread, name, args) => {
       const r = step(s, thread, { name, args });
       s = r.state;
@@ -28,7 +29,7 @@ export const modelSystem = (): System => {
 export const implSystem = (): System => {
   let k = new Kernel();
   return {
-    reset: (pages) => { k = new Kernel({ pages }); },
+    reset: (pages, maxObjects) => { k = new Kernel({ pages, ...(maxObjects === undefined ? {} : { objectLimit: maxObjects }) }); },
     call: (thread, name, args) => k.step(thread, { name, args }),
   };
 };
