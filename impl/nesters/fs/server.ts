@@ -121,6 +121,7 @@ export function* fsNester(env: NestEnv, cfg: FsConfig): Nest<void> {
   const simple = <T>(r: FsResult<T>) => (r.ok ? { status: 0, words: [], refs: [] } : fail(r.errno));
   d.on(FileSystem.methods.access, function* (m, meta) { return fsOnly(meta) ? simple(vfs.access(m.cwd, m.path, m.mode)) : fail(EBADF); });
   d.on(FileSystem.methods.mkdir, function* (m, meta) { return fsOnly(meta) ? simple(vfs.mkdir(m.cwd, m.path, m.mode, m.umask)) : fail(EBADF); });
+  d.on(FileSystem.methods.mknod, function* (m, meta) { return fsOnly(meta) ? simple(vfs.mknod(m.cwd, m.path, m.mode, m.umask, m.dev)) : fail(EBADF); });
   d.on(FileSystem.methods.rmdir, function* (m, meta) { return fsOnly(meta) ? simple(vfs.rmdir(m.cwd, m.path)) : fail(EBADF); });
   d.on(FileSystem.methods.unlink, function* (m, meta) { return fsOnly(meta) ? simple(vfs.unlink(m.cwd, m.path)) : fail(EBADF); });
   d.on(FileSystem.methods.rename, function* (m, meta) { return fsOnly(meta) ? simple(vfs.rename(m.cwd, m.from, m.cwd, m.to)) : fail(EBADF); });

@@ -42,8 +42,8 @@ export interface DirNode extends NodeBase {
 }
 export interface LinkNode extends NodeBase { readonly kind: "symlink"; target: string | null }
 export interface DevNode extends NodeBase { readonly kind: "chr"; readonly device: "null" | "zero" }
-/** A lower fifo, socket or device: listed and stat'ed, not opened (ENXIO). */
-export interface SpecialNode extends NodeBase { readonly kind: "special" }
+/** A fifo, socket or device (from the lower tree, or made by mknod): listed and stat'ed, not opened (ENXIO). */
+export interface SpecialNode extends NodeBase { readonly kind: "special"; readonly rdev?: number }
 export type Node = FileNode | DirNode | LinkNode | DevNode | SpecialNode;
 
 export const ROOT: NodeId = 1;
@@ -223,6 +223,13 @@ export class NodeStore {
     return node;
   }
 
+  /** A fifo, socket or device node made by mknod (`mode` includes its S_IFMT type). */
+  newSpecial(mode: number, rdev: number): SpecialNode {
+    const node: SpecialNode = { kind: "special", ...this.upperBase(mode), rdev };
+    this.nodes.set(node.id, node);
+    return node;
+  }
+
   newDevice(device: "null" | "zero"): DevNode {
     const node: DevNode = { kind: "chr", ...this.upperBase(S_IFCHR | 0o666), device };
     this.nodes.set(node.id, node);
@@ -304,9 +311,9 @@ export class NodeStore {
         break;
       case "special":
         nlink = m === null ? s!.nlink : n.links;
-        size = s!.size;
-        blocks = s!.blocks;
-        rdev = s!.rdev;
+        size = s?.size ?? 0;
+        blocks = s?.blocks ?? 0;
+        rdev = s?.rdev ?? n.rdev ?? 0;
         break;
     }
     return {

@@ -9,7 +9,7 @@ import { guestRoot, readGuestBinary } from "../procmgr/guest-binaries.js";
 import { bytes, errnoOf, makeLowerTree, removeLowerTrees, snapshotTree, text, value, vfsOn } from "./test-support.js";
 import {
   DT_CHR, DT_DIR, DT_LNK, DT_REG, ERRNO, O_APPEND, O_CREAT, O_DIRECTORY, O_EXCL, O_NOFOLLOW, O_PATH, O_RDONLY, O_RDWR, O_TRUNC,
-  O_WRONLY, RDEV_NULL, S_IFCHR, S_IFDIR, S_IFLNK, S_IFMT, S_IFREG, UPPER_INO_BASE, VFS_DEV, type Vfs,
+  O_WRONLY, RDEV_NULL, S_IFCHR, S_IFIFO, S_IFDIR, S_IFLNK, S_IFMT, S_IFREG, UPPER_INO_BASE, VFS_DEV, type Vfs,
 } from "./vfs.js";
 
 afterAll(removeLowerTrees);
@@ -375,5 +375,20 @@ describe("open flags, devices and /tmp", () => {
     const h = value(v.open("/", "/tmp/log", O_WRONLY | O_APPEND, 0, 0));
     value(v.write(h, 0, bytes("two\n")));
     expect(read(v, "/tmp/log")).toBe("one\ntwo\n");
+  });
+
+  it("mknod makes fifos and devices that stat shows and open refuses; type 0 is a regular file", () => {
+    const v = vfsOn(makeLowerTree());
+    value(v.mknod("/", "/tmp/p", S_IFIFO | 0o666, 0o022, 0));
+    const st = value(v.stat(value(v.resolve("/", "/tmp/p", { follow: false }))));
+    expect([st.mode, st.rdev, st.size]).toEqual([S_IFIFO | 0o644, 0, 0]);
+    value(v.mknod("/", "/tmp/c", S_IFCHR | 0o600, 0, 0x0103));
+    expect(value(v.stat(value(v.resolve("/", "/tmp/c", { follow: false })))).rdev).toBe(0x0103);
+    expect(errnoOf(v.open("/", "/tmp/p", O_RDONLY, 0, 0))).toBe(ERRNO.ENXIO);
+    expect(errnoOf(v.mknod("/", "/tmp/p", S_IFIFO | 0o600, 0, 0))).toBe(ERRNO.EEXIST);
+    expect(errnoOf(v.mknod("/", "/tmp/bad", 0o170000, 0, 0))).toBe(ERRNO.EINVAL);
+    expect(errnoOf(v.mknod("/", "/nonexistent/p", S_IFIFO, 0, 0))).toBe(ERRNO.ENOENT);
+    value(v.mknod("/", "/tmp/r", 0o640, 0, 0));
+    expect(value(v.stat(value(v.resolve("/", "/tmp/r", { follow: false })))).mode).toBe(S_IFREG | 0o640);
   });
 });

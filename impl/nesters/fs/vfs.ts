@@ -10,7 +10,7 @@ import { type DirNode, type FileNode, type Node, NodeStore, ROOT } from "./vfs-n
 import { PathWalker, type Walked, checkPath } from "./vfs-path.js";
 import {
   type DirEntry, DT_DIR, ERRNO, type FsResult, type Handle, MAX_FILE_SIZE, MAX_RW_COUNT, type NodeId, O_ACCMODE, O_APPEND, O_CLOEXEC,
-  O_CREAT, O_DIRECTORY, O_EXCL, O_NOFOLLOW, O_PATH, O_RDONLY, O_RDWR, O_TRUNC, O_WRONLY, S_IFDIR, S_IFMT, S_ISGID, S_ISUID,
+  O_CREAT, O_DIRECTORY, O_EXCL, O_NOFOLLOW, O_PATH, O_RDONLY, O_RDWR, O_TRUNC, O_WRONLY, S_IFBLK, S_IFCHR, S_IFDIR, S_IFIFO, S_IFMT, S_IFREG, S_IFSOCK, S_ISGID, S_ISUID,
   S_IXGRP, type Stat, type Timespec, ZERO_READ_MAX, dtOfMode, err, ok,
 } from "./vfs-types.js";
 
@@ -303,6 +303,31 @@ export class Vfs {
     if (parent.links === 0) return err(ERRNO.ENOENT);
     const node = this.store.newDir(mode & ~umask & 0o1777, parent.id);
     if (this.inheritGroup(parent, node)) this.store.meta(node).mode |= S_ISGID;
+    this.store.attach(parent, w.value.name, node);
+    return ok(undefined);
+  }
+
+  /**
+   * mknod: a fifo, socket or character/block device node (`mode` carries the S_IFMT type; 0 or S_IFREG
+   * makes an empty regular file, as Linux does). Device nodes are listed and stat'ed; opening any of
+   * these gives ENXIO (ours: no devices and no named pipes behind them yet).
+   */
+  mknod(cwd: string, path: string, mode: number, umask: number, rdev: number): FsResult<void> {
+    const type = mode & S_IFMT;
+    if (type === 0 || type === S_IFREG) {
+      const h = this.open(cwd, path, O_WRONLY | O_CREAT | O_EXCL, mode & 0o7777, umask);
+      if (!h.ok) return h;
+      this.close(h.value);
+      return ok(undefined);
+    }
+    if (type !== S_IFIFO && type !== S_IFSOCK && type !== S_IFCHR && type !== S_IFBLK) return err(ERRNO.EINVAL);
+    const w = this.paths.walkAt(cwd, path, "never");
+    if (!w.ok) return w;
+    if (w.value.type !== "norm" || w.value.node !== null) return err(ERRNO.EEXIST);
+    const parent = this.paths.dirOf(w.value);
+    if (parent.links === 0) return err(ERRNO.ENOENT);
+    const node = this.store.newSpecial(type | (mode & ~umask & 0o7777), type === S_IFCHR || type === S_IFBLK ? rdev >>> 0 : 0);
+    this.inheritGroup(parent, node);
     this.store.attach(parent, w.value.name, node);
     return ok(undefined);
   }

@@ -68,8 +68,23 @@ export const joinPath = (dir: string, path: string): string => {
 };
 
 /** (dir, path) of a path argument with a dirfd, or -errno. */
+/**
+ * /proc/self/fd/N (and /proc/<own pid>/fd/N) names the file behind descriptor N: glibc's fchmodat with
+ * AT_SYMLINK_NOFOLLOW and realpath use it. Ours: there is no /proc; such names are rewritten to the path
+ * the descriptor was opened with (ENOENT for a pipe or a closed descriptor).
+ */
+const procFd = (c: SysCtx, path: string): string | number => {
+  const m = /^\/proc\/(self|\d+)\/fd\/(\d+)(\/.*)?$/.exec(path);
+  if (m === null || (m[1] !== "self" && Number(m[1]) !== c.p.pid)) return path;
+  const f = fdOf(c.p, Number(m[2]));
+  if (f === null || f.kind !== "remote") return -ERRNO.ENOENT;
+  return f.path + (m[3] ?? "");
+};
+
 function* at(c: SysCtx, dirfd: number, addr: number): Nest<[string, string] | number> {
-  const path = yield* str(c, addr);
+  const raw = yield* str(c, addr);
+  if (typeof raw === "number") return raw;
+  const path = procFd(c, raw);
   if (typeof path === "number") return path;
   const dir = baseDir(c, dirfd, path);
   return typeof dir === "number" ? dir : [dir, path];
@@ -340,6 +355,8 @@ define({
   unlinkat: (c) => atOr(c, c.a[0]!, c.a[1]!, (cwd, path) =>
     simpleFs((c.a[2]! & AT_FLAGS.REMOVEDIR) !== 0 ? invoke(c.pm.fs, fs.rmdir, { cwd, path }) : invoke(c.pm.fs, fs.unlink, { cwd, path })))(),
   mkdir: (c) => atOr(c, AT_FDCWD, c.a[0]!, (cwd, path) => simpleFs(invoke(c.pm.fs, fs.mkdir, { cwd, path, mode: c.a[1]! & 0o7777, umask: c.p.umask })))(),
+  mknod: (c) => atOr(c, AT_FDCWD, c.a[0]!, (cwd, path) => simpleFs(invoke(c.pm.fs, fs.mknod, { cwd, path, mode: c.a[1]!, umask: c.p.umask, dev: c.a[2]! })))(),
+  mknodat: (c) => atOr(c, c.a[0]!, c.a[1]!, (cwd, path) => simpleFs(invoke(c.pm.fs, fs.mknod, { cwd, path, mode: c.a[2]!, umask: c.p.umask, dev: c.a[3]! })))(),
   mkdirat: (c) => atOr(c, c.a[0]!, c.a[1]!, (cwd, path) => simpleFs(invoke(c.pm.fs, fs.mkdir, { cwd, path, mode: c.a[2]! & 0o7777, umask: c.p.umask })))(),
   rmdir: (c) => atOr(c, AT_FDCWD, c.a[0]!, (cwd, path) => simpleFs(invoke(c.pm.fs, fs.rmdir, { cwd, path })))(),
   *rename(c) {

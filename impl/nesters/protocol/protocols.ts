@@ -67,6 +67,10 @@ export const FileSystem = defineProtocol("FileSystem", 3, {
     req: [["cwd", "str"], ["path", "str"], ["atime_sec", "u64"], ["atime_nsec", "u32"], ["mtime_sec", "u64"], ["mtime_nsec", "u32"], ["follow", "u32"]], rep: NONE,
     doc: "set times (nsec 0x3fffffff: now, 0x3ffffffe: unchanged, as utimensat's UTIME_NOW/UTIME_OMIT)",
   },
+  mknod: {
+    req: [["cwd", "str"], ["path", "str"], ["mode", "u32"], ["umask", "u32"], ["dev", "u32"]], rep: NONE,
+    doc: "make a fifo, socket or device node (mode carries the S_IFMT type; a regular file for type 0)",
+  },
 });
 
 export const FileDescription = defineProtocol("FileDescription", 4, {
