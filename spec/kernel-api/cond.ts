@@ -135,7 +135,9 @@ export const fluke_cond_wait = defineCall({
   }),
   out: NoOut,
   returns: ["SUCCESS"],
-  insanities: [...ON_COND, "NOT_MUTEX", "MUTEX_NOT_LOCKED", "MUTEX_NOT_OWNER"],
+  // MUTEX_LOCKED: the re-acquiring stage is fluke_mutex_lock, which raises it when the waiter holds the
+  // mutex again by then (a restored wait marked `released` by a thread that re-locked it); cond.md.
+  insanities: [...ON_COND, "NOT_MUTEX", "MUTEX_NOT_LOCKED", "MUTEX_NOT_OWNER", "MUTEX_LOCKED"],
   blocking: true,
   restartable: true,
   thread: "any",
