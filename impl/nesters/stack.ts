@@ -87,6 +87,18 @@ const interposers = (o: StackOptions, inner: Child): Child => {
   return child;
 };
 
+/**
+ * init, the process manager's child. When tracing, a second tracer sits between the two, so the Process
+ * protocol traffic (create_child, exec, wait, exit) is recorded too: the tracer above the process
+ * manager sees its service calls and the guests' system calls, this one what its client asks of it.
+ */
+const initChild = (o: StackOptions): Child => {
+  const ini: Child = { name: "init", program: (ie) => init(ie, { path: o.path, argv: o.argv, envp: o.envp, cwd: o.cwd ?? "/" }) };
+  if (o.trace === undefined) return ini;
+  const sink = o.trace.sink;
+  return { name: "tracer-init", program: (env) => tracer(env, { child: ini, sink, only: ["Parent", "Process"] }) };
+};
+
 export const runStack = (o: StackOptions): StackResult => {
   let status: number | null = null;
   const memBytes = o.memBytes ?? 512 * MiB;
@@ -94,7 +106,7 @@ export const runStack = (o: StackOptions): StackResult => {
     name: "procmgr",
     program: (pe) => procmgr(pe, {
       seed: o.seed ?? 1, processQuota: o.processQuota ?? 256 * MiB, onExit: (s) => void (status = s), log: o.log, traceSyscalls: o.traceSyscalls,
-      child: { name: "init", program: (ie) => init(ie, { path: o.path, argv: o.argv, envp: o.envp, cwd: o.cwd ?? "/" }) },
+      child: initChild(o),
     }),
   };
   const k: Kernel = boot({

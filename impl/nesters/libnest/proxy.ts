@@ -55,6 +55,8 @@ export interface ProxyOptions {
   readonly observe?: (c: ProxyCall) => void;
   /** Answer a request here instead of forwarding it (null: forward). */
   readonly local?: (port: ProxyPort, words: readonly number[], meta: Meta) => Nest<Reply | null>;
+  /** Which service kinds to interpose on (default: all); the others are handed on unwrapped. */
+  readonly wraps?: (kind: RefKind) => boolean;
 }
 
 /** Receive slots for forwarded replies (Parent.get_console's three are the most). */
@@ -123,7 +125,7 @@ export class Proxy {
     const refs: number[] = [], drop: number[] = [], out: (ProxyPort | "region" | "raw")[] = [];
     for (let i = 0; i < nrefs; i++) {
       const kind = status === 0 ? method?.outKinds[i] : undefined;
-      if (kind === undefined || kind === "region" || kind === "keeper") {
+      if (kind === undefined || kind === "region" || kind === "keeper" || this.opts.wraps?.(kind) === false) {
         refs.push(this.slots[i]!); // passed on as it is (the slot is not reused before the reply is sent)
         out.push(kind === "region" ? "region" : "raw");
         continue;

@@ -88,6 +88,11 @@ describe("the trace's contents", () => {
     expect(l.some((x) => /^FileDescription#\d+\.write\(data="hello\\n"\) = 0 \{count=6\}$/.test(x))).toBe(true);
     expect(l.some((x) => x.startsWith("Parent.wrap_keeper(pid=2) = 0"))).toBe(true);
     expect(l.some((x) => x.startsWith("FileSystem.access(") && x.endsWith("= ENOENT"))).toBe(true);
+    // The Process protocol between init and the process manager (the second tracer, below the process manager).
+    expect(l).toContain("Process.create_child() = 0 {child=2}");
+    expect(l.some((x) => x.startsWith('Process.exec(child=2, path="/bin/echo"') && x.endsWith("= 0"))).toBe(true);
+    expect(l.some((x) => x.startsWith("Process.wait(child=2) = 0"))).toBe(true);
+    expect(l).toContain("Process.exit(status=0) = 0");
   });
 
   test("a pipeline: several processes, each with its pid, fork and execve seen", () => {

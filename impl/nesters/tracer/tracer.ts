@@ -27,6 +27,9 @@ import { decodeEntry, decodeExit, resultText, signalName, type DecodedCall } fro
 export interface TracerConfig {
   readonly child: { readonly name: string; readonly program: (env: NestEnv) => Nest<void> };
   readonly sink: (e: TraceEvent) => void;
+  /** Interpose only on these protocols (default: all). A single proxy thread serves them all, so a
+   *  tracer whose child makes long blocking calls (Process.wait) should not also carry its files. */
+  readonly only?: readonly string[];
 }
 
 const INT80 = trapExcCode(0x80);
@@ -176,6 +179,7 @@ export function* tracer(env: NestEnv, cfg: TracerConfig): Nest<void> {
   yield* must(env.parent, Parent.methods.get_memory_service, {}, [], [env.memory]);
   const WRAP = Parent.methods.wrap_keeper;
   const px: Proxy = new Proxy(env, {
+    wraps: cfg.only === undefined ? undefined : (kind) => cfg.only!.includes(kind),
     observe: (c) => cfg.sink(protocolEvent(c)),
     local: function* (port, words, meta: Meta): Nest<Reply | null> {
       if (port.kind !== "Parent" || words[0] !== WRAP.id) return null;
