@@ -83,7 +83,7 @@ const shebang = (bytes: Uint8Array): { interp: string; arg: string | null } | nu
 };
 
 /** Map one planned image: fresh memory per PT_LOAD, the file's bytes copied in; false on ENOMEM. */
-function* loadImage(p: Proc, plan: ImagePlan, file: Uint8Array, elf: ElfFile): Nest<boolean> {
+function* loadImage(p: Proc, plan: ImagePlan, file: Uint8Array): Nest<boolean> {
   for (const seg of plan.segments) {
     const start = seg.file?.start ?? seg.anon?.start ?? seg.vaddr - (seg.vaddr % 4096);
     const end = Math.max(seg.file?.end ?? 0, seg.anon?.end ?? 0, pageUp(seg.vaddr + seg.memsz));
@@ -95,7 +95,6 @@ function* loadImage(p: Proc, plan: ImagePlan, file: Uint8Array, elf: ElfFile): N
       if (seg.zero !== null) yield* p.space.poke(seg.zero.start, new Uint8Array(seg.zero.end - seg.zero.start));
     }
   }
-  void elf;
   return true;
 }
 
@@ -155,8 +154,8 @@ export function* execProgram(pm: PM, p: Proc, req: ExecRequest): Nest<Regs | num
   // The point of no return.
   yield* p.space.clear();
   const pl = plan.value;
-  if (!(yield* loadImage(p, pl.program, bytes, elf.value))) return "killed";
-  if (pl.interp !== null && !(yield* loadImage(p, pl.interp, interpBytes!, interp!))) return "killed";
+  if (!(yield* loadImage(p, pl.program, bytes))) return "killed";
+  if (pl.interp !== null && !(yield* loadImage(p, pl.interp, interpBytes!))) return "killed";
   if ((yield* p.space.mapAnon(pl.stack.start, pl.stack.end - pl.stack.start, pl.stack.prot)) === null) return "killed";
   yield* p.space.poke(stack.value.sp, stack.value.image);
   p.brk = { base: pl.brk, cur: pl.brk, end: pl.brk };

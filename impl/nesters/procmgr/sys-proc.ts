@@ -11,11 +11,11 @@ import { ERRNO } from "./linux-errno.js";
 import { CLONE, W, waitStatus } from "./linux-consts.js";
 import { decodeUserDesc, encodeUserDesc, GDT_ENTRY_TLS_ENTRIES, GDT_ENTRY_TLS_MIN, isClearingUserDesc } from "./linux-misc-structs.js";
 import {
-  SIG, SIG_HOW, SIGSET_SIZE, applySigprocmask, blockableMask, decodeOldSigaction, decodeRtSigaction, encodeOldSigaction, encodeRtSigaction,
+  SIG, SIGSET_SIZE, applySigprocmask, blockableMask, decodeOldSigaction, decodeRtSigaction, encodeOldSigaction, encodeRtSigaction,
   isUncatchable, isValidSignal, readSigset, sigset, sigsetAndNot, sigsetIsEmpty, writeSigset, type SigSet,
 } from "./linux-signals.js";
 import { restoreFromSigframe, sigframeSize, sigreturnFrameAddress, type FrameKind } from "./linux-sigframe.js";
-import { exitProcess, forkProcess, postSignal, reap } from "./proc-state.js";
+import { forkProcess, postSignal, reap } from "./proc-state.js";
 import { waitUntil, type Proc } from "./pm.js";
 import { EFAULT, define, get, put, s32, str, u32le, type SysCtx, type SysResult } from "./sys.js";
 import { setTls } from "./x86-bridge.js";
@@ -240,5 +240,3 @@ define({
 
 export const unblocked = (p: Proc): SigSet => sigsetAndNot(p.pending, p.mask);
 export const hasUnblocked = (p: Proc): boolean => !sigsetIsEmpty(unblocked(p));
-export { exitProcess };
-void SIG_HOW;
