@@ -12,8 +12,7 @@ import { MAX_FIELD_BYTES } from "../protocol/codec.js";
 import { invoke, must } from "../libc/client.js";
 import { newRef, ok, store, type Nest, type NestEnv } from "../libnest/env.js";
 import { Dispatch, fail, reply, serve, type Meta } from "../libnest/serve.js";
-import { CHILD_AREA, spawnNativeChild } from "../libnest/spawn.js";
-import { newPortSet, refTo as refToPort, segmentForSelf } from "../libnest/ports.js";
+import { newPortSet, refTo as refToPort, spawnPooledChild } from "../libnest/ports.js";
 import { Memory } from "../protocol/protocols.js";
 import { FLUKE_PROT_ALL, FLUKE_PROT_EXEC, FLUKE_PROT_READ } from "../../../spec/kernel-api/common.js";
 import { O_APPEND, O_NONBLOCK, O_RDONLY, S_IFCHR, S_IFMT, S_IFREG, Vfs, type Bind, type FsResult, type Stat, type Timespec } from "./vfs.js";
@@ -326,9 +325,7 @@ export function* fsNester(env: NestEnv, cfg: FsConfig): Nest<void> {
   });
 
   if (cfg.child !== undefined) {
-    const { va } = yield* segmentForSelf(env, CHILD_AREA);
-    const parentRef = yield* refTo(yield* newPort(PARENT_ALIAS));
-    yield* spawnNativeChild(env, va, parentRef, cfg.child.name, cfg.child.program);
+    yield* spawnPooledChild(env, yield* refTo(yield* newPort(PARENT_ALIAS)), cfg.child);
   }
   yield* serve(env, ports.pset, (w, meta) => d.handle(w, meta));
 }

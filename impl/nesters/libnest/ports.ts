@@ -1,10 +1,12 @@
 // Small pieces every nester repeats: a port set with ports made in it (each with the alias its server
 // tells it apart by), a fresh reference to a port, and a segment of the nester's pool mapped into the
-// nester itself. Above: the nesters (memmgr, fs, procmgr). Below: env.ts, the Memory protocol.
+// nester itself, and a native child started in such a segment. Above: the nesters. Below: env.ts,
+// spawn.ts, the Memory protocol.
 import { FLUKE_PROT_ALL } from "../../../spec/kernel-api/common.js";
 import { must } from "../libc/client.js";
 import { Memory } from "../protocol/protocols.js";
 import { newRef, ok, type Nest, type NestEnv } from "./env.js";
+import { CHILD_AREA, spawnNativeChild, type NativeChild } from "./spawn.js";
 
 export interface PortSet {
   /** The port set object (what a server thread waits on). */
@@ -46,4 +48,10 @@ export function* segmentForSelf(env: NestEnv, bytes: number): Nest<{ readonly va
   yield* ok("fluke_mapping_create", { new_mapping: mapping });
   yield* ok("fluke_mapping_set_state", { mapping, state: { hash: 0, region_off: 0, start_va: va, size: s.size, prot: FLUKE_PROT_ALL }, region_ref: regionRef, task_ref: env.self });
   return { va, size: s.size, segment: s.segment, regionRef };
+}
+
+/** Start `program` as this nester's native child, its boot area a segment of this nester's pool. */
+export function* spawnPooledChild(env: NestEnv, parentRef: number, child: { readonly name: string; readonly program: (env: NestEnv) => Nest<void> }): Nest<NativeChild> {
+  const { va } = yield* segmentForSelf(env, CHILD_AREA);
+  return yield* spawnNativeChild(env, va, parentRef, child.name, child.program);
 }

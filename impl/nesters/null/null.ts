@@ -5,8 +5,7 @@
 // Above: the stack (stack.ts). Below: libnest/proxy.ts, the Parent protocol.
 import { must } from "../libc/client.js";
 import { keepRef, newRef, type Nest, type NestEnv } from "../libnest/env.js";
-import { CHILD_AREA, spawnNativeChild } from "../libnest/spawn.js";
-import { segmentForSelf } from "../libnest/ports.js";
+import { spawnPooledChild } from "../libnest/ports.js";
 import { Proxy, spawnKeeperProxy, wrapKeeperUp } from "../libnest/proxy.js";
 import { reply, type Meta, type Reply } from "../libnest/serve.js";
 import { Parent } from "../protocol/protocols.js";
@@ -35,7 +34,6 @@ export function* nullNester(env: NestEnv, cfg: NullConfig): Nest<void> {
   });
   yield* px.start();
   const { ref: parentRef } = yield* px.wrap(yield* keepRef(env, env.parent), "Parent");
-  const { va } = yield* segmentForSelf(env, CHILD_AREA);
-  yield* spawnNativeChild(env, va, parentRef, cfg.child.name, cfg.child.program);
+  yield* spawnPooledChild(env, parentRef, cfg.child);
   yield* px.serve();
 }

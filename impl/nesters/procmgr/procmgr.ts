@@ -8,10 +8,9 @@
 import { FLUKE_EXC_REPLY_SET_REGS, trapExcCode } from "../../../spec/kernel-api/x86.js";
 import { spawnNative } from "../../kernel/native-host.js";
 import { must } from "../libc/client.js";
-import { FLUKE_PROT_ALL } from "../../../spec/kernel-api/common.js";
 import { keepRef, newRef, ok, type Nest, type NestEnv } from "../libnest/env.js";
 import { Dispatch, fail, reply, serve, type Reply } from "../libnest/serve.js";
-import { CHILD_AREA, spawnNativeChild } from "../libnest/spawn.js";
+import { newPortSet, refTo, spawnPooledChild } from "../libnest/ports.js";
 import { Memory, Parent, Process } from "../protocol/protocols.js";
 import { execProgram } from "./exec.js";
 import { closeFile, type Remote } from "./files.js";
@@ -128,38 +127,18 @@ export function* procmgr(env: NestEnv, cfg: ProcmgrConfig): Nest<void> {
   yield* ok("fluke_cond_create", { new_cond: cond });
   const cpu = env.alloc.alloc("port");
   yield* ok("fluke_port_create", { new_port: cpu });
-  const cpuRef = yield* newRef(env);
-  yield* ok("fluke_port_reference", { port: cpu, new_port_ref: cpuRef });
+  const cpuRef = yield* refTo(env, cpu);
 
   const pm: PM = { env, cfg, fs, console: con, procs: new Map(), nextPid: 2, mutex, cond, cpuRef, reported: new Set(), roots: new Set(), randomCounter: 0 };
   serving.start = (_c: SysCtx, child: Proc) => startServer(pm, child);
 
   // The manager's own services: Process (for its native child) and Parent (the child's way to them).
-  const pset = env.alloc.alloc("pset");
-  yield* ok("fluke_pset_create", { new_pset: pset });
-  const psetRef = yield* newRef(env);
-  yield* ok("fluke_pset_reference", { pset, new_pset_ref: psetRef });
-  function* portRef(alias: number): Nest<number> {
-    const port = env.alloc.alloc("port");
-    yield* ok("fluke_port_create", { new_port: port });
-    yield* ok("fluke_port_set_state", { port, state: { hash: 0, alias }, pset_ref: psetRef });
-    const ref = yield* newRef(env);
-    yield* ok("fluke_port_reference", { port, new_port_ref: ref });
-    return ref;
-  }
-  const processRef = yield* portRef(PROCESS_ALIAS);
-  const parentRef = yield* portRef(PARENT_ALIAS);
+  const ports = yield* newPortSet(env);
+  const processRef = yield* refTo(env, yield* ports.newPort(PROCESS_ALIAS));
+  const parentRef = yield* refTo(env, yield* ports.newPort(PARENT_ALIAS));
   const d = processService(pm, processRef);
-  if (cfg.child !== undefined) {
-    const seg = yield* newRef(env);
-    const s = yield* must(env.memory, Memory.methods.create_var_segment, { size: CHILD_AREA }, [], [seg]);
-    const va = env.space.alloc(s.size)!;
-    const mapping = env.alloc.alloc("mapping");
-    yield* ok("fluke_mapping_create", { new_mapping: mapping });
-    yield* ok("fluke_mapping_set_state", { mapping, state: { hash: 0, region_off: 0, start_va: va, size: s.size, prot: FLUKE_PROT_ALL }, region_ref: seg, task_ref: env.self });
-    yield* spawnNativeChild(env, va, parentRef, cfg.child.name, cfg.child.program);
-  }
-  yield* serve(env, pset, (w, meta) => d.handle(w, meta));
+  if (cfg.child !== undefined) yield* spawnPooledChild(env, parentRef, cfg.child);
+  yield* serve(env, ports.pset, (w, meta) => d.handle(w, meta));
 }
 
 /** The Process protocol (for native clients such as init) and the Parent protocol of the manager's child. */

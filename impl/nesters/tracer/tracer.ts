@@ -10,17 +10,17 @@
 // window: a region of the tracer over the guest task, moved to the page wanted, mapped into the tracer.
 // Every exchange becomes a TraceEvent (formats.ts) with the kernel's virtual time, given to `sink`.
 // Above: the stack (impl/nesters/stack.ts). Below: libnest (proxy, spawn), procmgr's Linux tables.
-import { FLUKE_PROT_ALL, FLUKE_PROT_READ, FLUKE_VM_MAX, FLUKE_VM_MIN, FAULT_KINDS } from "../../../spec/kernel-api/common.js";
+import { FLUKE_PROT_READ, FLUKE_VM_MAX, FLUKE_VM_MIN, FAULT_KINDS } from "../../../spec/kernel-api/common.js";
 import { FLUKE_EXC_REPLY_SET_REGS, trapExcCode } from "../../../spec/kernel-api/x86.js";
 import { must } from "../libc/client.js";
 import { keepRef, load, newRef, ok, sys, type Nest, type NestEnv } from "../libnest/env.js";
 import { Proxy, spawnKeeperProxy, wrapKeeperUp, type KeeperExchange, type ProxyCall } from "../libnest/proxy.js";
 import { reply, type Meta, type Reply } from "../libnest/serve.js";
-import { CHILD_AREA, spawnNativeChild } from "../libnest/spawn.js";
 import { errnoName } from "../procmgr/linux-errno.js";
 import { signalOfTrap } from "../procmgr/procmgr.js";
 import type { FieldKind } from "../protocol/codec.js";
-import { Memory, Parent } from "../protocol/protocols.js";
+import { Parent } from "../protocol/protocols.js";
+import { spawnPooledChild } from "../libnest/ports.js";
 import { quoteBytes, type TraceEvent } from "./formats.js";
 import { decodeEntry, decodeExit, resultText, signalName, type DecodedCall } from "./linux.js";
 
@@ -196,12 +196,6 @@ export function* tracer(env: NestEnv, cfg: TracerConfig): Nest<void> {
   });
   yield* px.start();
   const { ref: parentRef } = yield* px.wrap(yield* keepRef(env, env.parent), "Parent");
-  const seg = yield* newRef(env);
-  const s = yield* must(env.memory, Memory.methods.create_var_segment, { size: CHILD_AREA }, [], [seg]);
-  const va = env.space.alloc(s.size)!;
-  const mapping = env.alloc.alloc("mapping");
-  yield* ok("fluke_mapping_create", { new_mapping: mapping });
-  yield* ok("fluke_mapping_set_state", { mapping, state: { hash: 0, region_off: 0, start_va: va, size: s.size, prot: FLUKE_PROT_ALL }, region_ref: seg, task_ref: env.self });
-  yield* spawnNativeChild(env, va, parentRef, cfg.child.name, cfg.child.program);
+  yield* spawnPooledChild(env, parentRef, cfg.child);
   yield* px.serve();
 }
