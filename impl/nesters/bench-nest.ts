@@ -10,7 +10,8 @@ import { dirname, join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { guestRoot } from "./procmgr/guest-binaries.js";
 import { DEFAULT_ENV, WL_DIR, WORKLOADS, type Workload } from "./procmgr/workloads.js";
-import { runStack, type NesterName } from "./stack.js";
+import type { NesterName } from "./stack.js";
+import { runWorkload } from "./procmgr/workload-run.js";
 
 const RUNS = Number(process.env["BENCH_NEST_RUNS"] ?? 3);
 const DEPTHS = [0, 1, 2, 4];
@@ -18,22 +19,8 @@ const NAMES = ["sort-file", "gawk-math", "sed-groups", "bash-for-arith"];
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 const ours = (root: string, w: Workload, depth: number): { ms: number; time: number } => {
-  let stdin = Buffer.from(w.stdin ?? "", "utf8");
   const t0 = performance.now();
-  const r = runStack({
-    root, path: w.path, argv: w.argv, envp: w.env ?? DEFAULT_ENV, cwd: "/", maxTime: 2e10,
-    nest: Array.from({ length: depth }, (): NesterName => "null"),
-    files: (w.files ?? []).map((f) => ({ path: `${WL_DIR}/${f.path}`, bytes: new Uint8Array(Buffer.from(f.content, "utf8")) })),
-    console: {
-      write: () => undefined,
-      read: (n) => {
-        const c = stdin.subarray(0, n);
-        stdin = stdin.subarray(c.length);
-        return new Uint8Array(c);
-      },
-      terminal: () => null,
-    },
-  });
+  const r = runWorkload(root, w, { maxTime: 2e10, nest: Array.from({ length: depth }, (): NesterName => "null") }).result;
   if (r.status === null) throw new Error(`${w.name} at depth ${depth} did not finish`);
   return { ms: performance.now() - t0, time: r.time };
 };

@@ -4,8 +4,9 @@
 // system call of the guest and the protocol traffic).
 import { beforeAll, describe, expect, it } from "vitest";
 import { guestRoot } from "../procmgr/guest-binaries.js";
-import { DEFAULT_ENV, WL_DIR, WORKLOADS, type Workload } from "../procmgr/workloads.js";
-import { runStack, type NesterName } from "../stack.js";
+import { WORKLOADS, type Workload } from "../procmgr/workloads.js";
+import { runWorkload } from "../procmgr/workload-run.js";
+import type { NesterName } from "../stack.js";
 import type { TraceEvent } from "../tracer/formats.js";
 import { readFileSync } from "node:fs";
 import { fromBytes } from "../../../scripts/record-outputs.js";
@@ -26,23 +27,8 @@ const expected = (name: string): { stdout: string; status: number } => {
 };
 
 const run = (w: Workload, nest: NesterName[], sink?: (e: TraceEvent) => void) => {
-  const out: Buffer[] = [];
-  let stdin = Buffer.from(w.stdin ?? "", "utf8");
-  const r = runStack({
-    root, path: w.path, argv: w.argv, envp: w.env ?? DEFAULT_ENV, cwd: "/", nest, maxTime: 5e9,
-    trace: sink === undefined ? undefined : { sink },
-    files: (w.files ?? []).map((f) => ({ path: `${WL_DIR}/${f.path}`, bytes: new Uint8Array(Buffer.from(f.content, "utf8")) })),
-    console: {
-      write: (fd, b) => void (fd === 1 ? out.push(Buffer.from(b)) : undefined),
-      read: (n) => {
-        const c = stdin.subarray(0, n);
-        stdin = stdin.subarray(c.length);
-        return new Uint8Array(c);
-      },
-      terminal: () => null,
-    },
-  });
-  return { stdout: Buffer.concat(out).toString("latin1"), status: r.status, time: r.time };
+  const o = runWorkload(root, w, { nest, trace: sink === undefined ? undefined : { sink } });
+  return { stdout: o.stdout.toString("latin1"), status: o.result.status, time: o.result.time };
 };
 
 describe("null nesters stacked between the program and the process manager", () => {

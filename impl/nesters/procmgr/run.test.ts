@@ -11,40 +11,12 @@
 // clone), workloads.ts, recorded-outputs.json.
 import { readFileSync } from "node:fs";
 import { beforeAll, describe, expect, test } from "vitest";
-import { runStack, type StackResult } from "../stack.js";
+import { runWorkload, type WorkloadOutcome } from "./workload-run.js";
 import { guestRoot } from "./guest-binaries.js";
-import { DEFAULT_ENV, WL_DIR, WORKLOADS, workloadDigest, type Workload } from "./workloads.js";
+import { WORKLOADS, workloadDigest } from "./workloads.js";
 import { fromBytes, RECORDED_FILE, type Recording } from "../../../scripts/record-outputs.js";
 
-interface Outcome {
-  readonly stdout: Buffer;
-  readonly stderr: Buffer;
-  readonly result: StackResult;
-  readonly log: readonly string[];
-}
-
-const MAX_TIME = 5e9;
-
-const runWorkload = (root: string, wl: Workload): Outcome => {
-  const out: Buffer[] = [], err: Buffer[] = [], log: string[] = [];
-  let stdin = Buffer.from(wl.stdin ?? "", "utf8");
-  const result = runStack({
-    root, path: wl.path, argv: wl.argv, envp: wl.env ?? DEFAULT_ENV, cwd: "/",
-    console: {
-      write: (fd, b) => void (fd === 1 ? out : err).push(Buffer.from(b)),
-      read: (n) => {
-        const chunk = stdin.subarray(0, n);
-        stdin = stdin.subarray(chunk.length);
-        return new Uint8Array(chunk);
-      },
-      terminal: () => null,
-    },
-    files: (wl.files ?? []).map((f) => ({ path: `${WL_DIR}/${f.path}`, bytes: new Uint8Array(Buffer.from(f.content, "utf8")) })),
-    maxTime: MAX_TIME,
-    log: (l) => void log.push(l),
-  });
-  return { stdout: Buffer.concat(out), stderr: Buffer.concat(err), result, log };
-};
+type Outcome = WorkloadOutcome;
 
 let root: string;
 let recording: Recording;

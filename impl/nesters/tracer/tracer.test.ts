@@ -8,10 +8,11 @@ import { existsSync, mkdirSync, readFileSync, statSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { beforeAll, describe, expect, test } from "vitest";
-import { runStack, type StackResult } from "../stack.js";
+import type { StackResult } from "../stack.js";
 import { nativeHost } from "../../kernel/native-host.js";
 import { guestRoot } from "../procmgr/guest-binaries.js";
-import { DEFAULT_ENV, WL_DIR, WORKLOADS, type Workload } from "../procmgr/workloads.js";
+import { WORKLOADS, type Workload } from "../procmgr/workloads.js";
+import { runWorkload } from "../procmgr/workload-run.js";
 import { chromeTrace, jsonLine, textLine, type TraceEvent } from "./formats.js";
 
 interface Outcome {
@@ -22,24 +23,9 @@ interface Outcome {
 }
 
 const run = (root: string, wl: Pick<Workload, "path" | "argv" | "env" | "stdin" | "files">, traced: boolean, extra: { path: string; bytes: Uint8Array; mode?: number }[] = []): Outcome => {
-  const out: Buffer[] = [], err: Buffer[] = [], events: TraceEvent[] = [];
-  let stdin = Buffer.from(wl.stdin ?? "", "utf8");
-  const result = runStack({
-    root, path: wl.path, argv: wl.argv, envp: wl.env ?? DEFAULT_ENV, cwd: "/",
-    console: {
-      write: (fd, b) => void (fd === 1 ? out : err).push(Buffer.from(b)),
-      read: (n) => {
-        const chunk = stdin.subarray(0, n);
-        stdin = stdin.subarray(chunk.length);
-        return new Uint8Array(chunk);
-      },
-      terminal: () => null,
-    },
-    files: [...(wl.files ?? []).map((f) => ({ path: `${WL_DIR}/${f.path}`, bytes: new Uint8Array(Buffer.from(f.content, "utf8")) })), ...extra],
-    maxTime: 5e9,
-    trace: traced ? { sink: (e) => void events.push(e) } : undefined,
-  });
-  return { stdout: Buffer.concat(out).toString("latin1"), stderr: Buffer.concat(err).toString("latin1"), result, events };
+  const events: TraceEvent[] = [];
+  const o = runWorkload(root, wl, { files: extra, trace: traced ? { sink: (e) => void events.push(e) } : undefined });
+  return { stdout: o.stdout.toString("latin1"), stderr: o.stderr.toString("latin1"), result: o.result, events };
 };
 
 const wl = (name: string): Workload => {
