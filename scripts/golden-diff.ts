@@ -5,14 +5,20 @@
 // with what differs and the first differing line, or did-not-run with the reason; a failure, timeout
 // or crash comes with the tail of the nesters' log), then `N of 94 programs pass` (a program passes when
 // all its workloads pass) and the wall time of our run next to the oracle's. Exit status 1 if any
-// workload does not pass. Above: a developer, CI by hand. Below: impl/nesters/stack.ts runStack.
+// workload does not pass. `--traces`: each workload runs with the tracer nester and its normalised trace
+// must also equal the stored one in golden/traces/ (golden/traces.ts; `npm run golden:update` records
+// them): the guest root's versions are checked against golden/traces/VERSIONS.json first (a mismatch
+// fails at once with a plain message), and a workload whose trace is missing or stale fails.
+// Above: a developer, CI by hand. Below: impl/nesters/stack.ts runStack, golden/traces.ts.
 import { existsSync, readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { runStack } from "../impl/nesters/stack.js";
+import type { TraceEvent } from "../impl/nesters/tracer/formats.js";
 import { DEFAULT_GUEST_DIR, ensureGuestRoot } from "./guest-root.js";
 import { fromBytes } from "./record-outputs.js";
 import type { GoldenEntry, GoldenRecording } from "./golden-record.js";
+import { compareTrace, currentVersions, loadIndex, loadStoredTrace, loadVersions, TraceCollector, versionMismatch } from "../golden/traces.js";
 import { fileBytes, GOLDEN_DEFAULT_ENV, goldenDigest, loadGolden, normalise, ourCommand, PROGRAM_COUNT, RECORDED_GOLDEN, type GoldenWorkload } from "../golden/workloads.js";
 
 /** Virtual-time limit of one workload (10 ns units: 1e11 = 1000 virtual seconds). */
@@ -31,7 +37,7 @@ export interface GoldenOutcome {
 export interface RunOutput { stdout: Buffer; stderr: Buffer; status: number | null; timedOut: boolean; time: number; log: string[]; error: string | null; wallMs: number }
 
 /** Run one workload on our stack. */
-export const runGolden = (root: string, w: GoldenWorkload, maxTime = DEFAULT_MAX_TIME, wallLimitMs = 300_000, trace = false): RunOutput => {
+export const runGolden = (root: string, w: GoldenWorkload, maxTime = DEFAULT_MAX_TIME, wallLimitMs = 300_000, trace = false, traceSink?: (e: TraceEvent) => void): RunOutput => {
   const out: Buffer[] = [], err: Buffer[] = [], log: string[] = [];
   let stdin = Buffer.from(w.stdin ?? "", "utf8");
   const cmd = ourCommand(w);
@@ -46,7 +52,7 @@ export const runGolden = (root: string, w: GoldenWorkload, maxTime = DEFAULT_MAX
       },
       // The recorder's marker file is in the oracle's /tmp/wl too (it shows in `ls -A /tmp/wl`).
       files: [{ path: "/tmp/wl/.golden-record", text: "" }, ...(w.files ?? [])].map((f) => ({ path: f.path, bytes: fileBytes(f), ...(f.mode === undefined ? {} : { mode: f.mode }) })),
-      maxTime, log: (l) => void log.push(l), traceSyscalls: trace,
+      maxTime, log: (l) => void log.push(l), traceSyscalls: trace, ...(traceSink === undefined ? {} : { trace: { sink: traceSink } }),
       shouldStop: () => performance.now() - t0 > wallLimitMs,
     });
     return { stdout: Buffer.concat(out), stderr: Buffer.concat(err), status: r.status, timedOut: r.timedOut, time: r.time, log, error: null, wallMs: performance.now() - t0 };
@@ -76,15 +82,32 @@ export const compareGolden = (w: GoldenWorkload, rec: GoldenEntry, o: RunOutput)
 
 export const loadGoldenRecording = (): GoldenRecording | null => (existsSync(RECORDED_GOLDEN) ? (JSON.parse(readFileSync(RECORDED_GOLDEN, "utf8")) as GoldenRecording) : null);
 
+/** Null when the workload's trace equals the stored one; else why not (missing, stale, or the first difference). */
+export const traceProblem = (w: GoldenWorkload, c: TraceCollector, index: ReturnType<typeof loadIndex>): string | null => {
+  const ie = index[w.name];
+  if (ie === undefined) return "trace: none recorded (npm run golden:update)";
+  if (ie.digest !== goldenDigest(w)) return "trace: stale (the workload changed since it was recorded): npm run golden:update";
+  const stored = loadStoredTrace(w.name, ie);
+  if (stored === null) return `trace: golden/traces has no file for it (INDEX.json lists a ${ie.form} trace)`;
+  const d = compareTrace(c, stored);
+  return d === null ? null : `trace: ${d}`;
+};
+
 const main = (): number => {
   const args = process.argv.slice(2);
   const opt = (k: string): string | undefined => { const i = args.indexOf(k); return i >= 0 ? args[i + 1] : undefined; };
   const only = opt("--only")?.split(",");
   const maxTime = Number(opt("--max-time") ?? DEFAULT_MAX_TIME);
-  const wall = Number(opt("--wall") ?? 300) * 1000;
+  const traces = args.includes("--traces");
+  const wall = Number(opt("--wall") ?? (traces ? 1800 : 300)) * 1000;
   const root = ensureGuestRoot(DEFAULT_GUEST_DIR);
   const rec = loadGoldenRecording();
   if (rec === null) { console.error("golden-diff: no golden/recorded.json: run npm run golden:record"); return 2; }
+  const index = traces ? loadIndex() : {};
+  if (traces) {
+    const why = versionMismatch(loadVersions(), currentVersions());
+    if (why !== null) { console.error(`golden-diff --traces: ${why}`); return 1; }
+  }
   const all = loadGolden();
   const workloads = all.filter((w) => only === undefined || only.includes(w.name) || only.includes(w.program));
   const outcomes: GoldenOutcome[] = [];
@@ -95,13 +118,15 @@ const main = (): number => {
     if (e === undefined || e.digest !== goldenDigest(w)) {
       o = { name: w.name, program: w.program, result: "did-not-run", detail: e === undefined ? "no recording (npm run golden:record)" : "recording is stale (workload changed): npm run golden:record", logTail: [], wallMs: 0, virtualTime: 0 };
     } else {
-      const r = runGolden(root, w, maxTime, wall);
+      const c = traces ? new TraceCollector() : null;
+      const r = runGolden(root, w, maxTime, wall, false, c?.sink);
       const tail = r.log.slice(-12);
       if (r.error !== null) o = { name: w.name, program: w.program, result: "FAIL", detail: `crashed: ${r.error.split("\n").slice(0, 3).join(" | ")}`, logTail: tail, wallMs: r.wallMs, virtualTime: r.time };
       else if (r.timedOut) o = { name: w.name, program: w.program, result: "FAIL", detail: `did not finish (virtual time ${r.time.toExponential(2)} of ${maxTime.toExponential(0)}, ${(r.wallMs / 1000).toFixed(0)} s wall)`, logTail: tail, wallMs: r.wallMs, virtualTime: r.time };
       else if (r.status === null) o = { name: w.name, program: w.program, result: "FAIL", detail: "the system stalled before the program ended", logTail: tail, wallMs: r.wallMs, virtualTime: r.time };
       else {
-        const why = compareGolden(w, e, r);
+        let why = compareGolden(w, e, r);
+        if (why === null && c !== null) why = traceProblem(w, c, index);
         o = { name: w.name, program: w.program, result: why === null ? "pass" : "FAIL", detail: why ?? "", logTail: why === null ? [] : tail, wallMs: r.wallMs, virtualTime: r.time };
       }
     }
