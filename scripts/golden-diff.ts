@@ -3,7 +3,7 @@
 // status (stdout includes the files a workload created, printed by its `post` snippet) with the oracle's
 // recording in golden/recorded.json (`npm run golden:record`). Prints one line per workload (pass, FAIL
 // with what differs and the first differing line, or did-not-run with the reason; a failure, timeout
-// or crash comes with the tail of the nesters' log), then `N of 94 programs pass` (a program passes when
+// or crash comes with the tail of the nesters' log and of its trace), then `N of 94 programs pass` (a program passes when
 // all its workloads pass) and the wall time of our run next to the oracle's. Exit status 1 if any
 // workload does not pass. `--traces`: each workload runs with the tracer nester and its normalised trace
 // must also equal the stored one in golden/traces/ (golden/traces.ts; `npm run golden:update` records
@@ -118,15 +118,16 @@ const main = (): number => {
     if (e === undefined || e.digest !== goldenDigest(w)) {
       o = { name: w.name, program: w.program, result: "did-not-run", detail: e === undefined ? "no recording (npm run golden:record)" : "recording is stale (workload changed): npm run golden:record", logTail: [], wallMs: 0, virtualTime: 0 };
     } else {
-      const c = traces ? new TraceCollector() : null;
-      const r = runGolden(root, w, maxTime, wall, false, c?.sink);
-      const tail = r.log.slice(-12);
+      // Always traced: a workload that fails, hangs or crashes is reported with its trace tail.
+      const c = new TraceCollector();
+      const r = runGolden(root, w, maxTime, wall, false, c.sink);
+      const tail = [...r.log.slice(-6), ...c.tail().slice(-8).map((l) => `trace: ${l}`)];
       if (r.error !== null) o = { name: w.name, program: w.program, result: "FAIL", detail: `crashed: ${r.error.split("\n").slice(0, 3).join(" | ")}`, logTail: tail, wallMs: r.wallMs, virtualTime: r.time };
       else if (r.timedOut) o = { name: w.name, program: w.program, result: "FAIL", detail: `did not finish (virtual time ${r.time.toExponential(2)} of ${maxTime.toExponential(0)}, ${(r.wallMs / 1000).toFixed(0)} s wall)`, logTail: tail, wallMs: r.wallMs, virtualTime: r.time };
       else if (r.status === null) o = { name: w.name, program: w.program, result: "FAIL", detail: "the system stalled before the program ended", logTail: tail, wallMs: r.wallMs, virtualTime: r.time };
       else {
         let why = compareGolden(w, e, r);
-        if (why === null && c !== null) why = traceProblem(w, c, index);
+        if (why === null && traces) why = traceProblem(w, c, index);
         o = { name: w.name, program: w.program, result: why === null ? "pass" : "FAIL", detail: why ?? "", logTail: why === null ? [] : tail, wallMs: r.wallMs, virtualTime: r.time };
       }
     }
