@@ -155,6 +155,12 @@ const SPECIFIC: readonly Scenario[] = [
     e.ok("fluke_cond_signal", { cond: COND(0) });
     return e.finished(THREAD(1)) ?? { kind: "blocked" };
   }),
+  sc("fluke_cond_wait", "MUTEX_LOCKED", "a wait marked released while the caller still holds the mutex: its re-acquiring lock finds it held by the caller", (e) => {
+    e.ok("fluke_mutex_lock", { mutex: MUTEX(0) }, THREAD(1));
+    e.call("fluke_cond_wait", { cond: COND(0), mutex: MUTEX(0), released: true }, THREAD(1));
+    e.ok("fluke_cond_signal", { cond: COND(0) });
+    return e.finished(THREAD(1)) ?? { kind: "blocked" };
+  }),
   sc("fluke_cond_wait", "NOT_MUTEX", "mutex names a condition", call("fluke_cond_wait", { cond: COND(0), mutex: COND(0) })),
   sc("fluke_cond_wait", "MUTEX_NOT_LOCKED", "nobody holds the mutex", call("fluke_cond_wait", { cond: COND(0), mutex: MUTEX(0) })),
   sc("fluke_cond_wait", "MUTEX_NOT_OWNER", "another thread holds the mutex", (e) => (e.ok("fluke_mutex_lock", { mutex: MUTEX(0) }, THREAD(1)), e.call("fluke_cond_wait", { cond: COND(0), mutex: MUTEX(0) }))),
