@@ -74,6 +74,10 @@ export const installX86 = (k: Kernel): Set<X86Thread> => {
   k.completionListeners.add((done) => {
     for (const c of done) runners.get(c.thread)?.completed(c.outcome, null);
     for (const x of all) {
+      if (!x.t.alive) {
+        all.delete(x); // a destroyed thread never runs again: stop visiting it after every call
+        continue;
+      }
       x.syncContinuation();
       if (x.runnable()) k.sched.ready(x);
     }
