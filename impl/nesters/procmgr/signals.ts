@@ -51,10 +51,18 @@ export function* faultSignal(p: Proc, sig: number): Nest<void> {
 }
 
 
-/** Tell process `p`'s server thread to stop serving (it waits on the keeper port of a process that is gone). */
-export function* stopServer(pm: PM, p: Proc): Nest<void> {
-  const ref = yield* newRef(pm.env);
-  yield* ok("fluke_port_reference", { port: p.keeperPort, new_port_ref: ref });
+/**
+ * Tell the server thread of process `p` to stop serving (it waits on the keeper port of a process that
+ * is gone). `installed`: a reference to the port installed as the task's keeper, taken before the task
+ * went away; behind an interposer it is the interposer's wrapper, which forwards the message, so the
+ * interposers' keeper threads for the process end too. Without one, the manager's own port.
+ */
+export function* stopServer(pm: PM, p: Proc, installed = 0): Nest<void> {
+  let ref = installed;
+  if (ref === 0) {
+    ref = yield* newRef(pm.env);
+    yield* ok("fluke_port_reference", { port: p.keeperPort, new_port_ref: ref });
+  }
   yield* ok("fluke_ipc_send", { destination: ref, ipc_params: { send_words: [STOP_SERVER], send_refs: [], recv_words_max: 0, recv_refs: [] } });
   yield* dropRef(pm.env, ref);
 }
@@ -79,8 +87,11 @@ export function* deliverAsync(pm: PM, p: Proc): Nest<void> {
   for (const n of REG_NAMES) regs[n] = (state[n] as number) >>> 0;
   const d = yield* deliverSignals(pm, p, regs);
   if ("exit" in d) {
+    // The keeper installed in the task (maybe an interposer's), while the task still exists.
+    const installed = yield* newRef(pm.env);
+    yield* ok("fluke_task_get_state", { task: p.task, keeper_ref: installed });
     yield* exitProcess(pm, p, d.exit);
-    yield* stopServer(pm, p);
+    yield* stopServer(pm, p, installed);
     return;
   }
   yield* ok("fluke_thread_set_state", go(d));

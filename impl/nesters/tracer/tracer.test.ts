@@ -143,8 +143,9 @@ describe("output formats", () => {
 
 describe("a guest that crashes", () => {
   const HERE = dirname(fileURLToPath(import.meta.url));
-  const src = join(HERE, "../procmgr/tests/faults.c"), bin = join(HERE, "../procmgr/tests/build/faults");
-  const build = (): Uint8Array => {
+  /** tests/NAME.c of the process manager, built with gcc -m32 into its git-ignored build folder. */
+  const build = (name: string): Uint8Array => {
+    const src = join(HERE, `../procmgr/tests/${name}.c`), bin = join(HERE, `../procmgr/tests/build/${name}`);
     if (!existsSync(bin) || statSync(bin).mtimeMs < statSync(src).mtimeMs) {
       mkdirSync(dirname(bin), { recursive: true });
       execFileSync("gcc", ["-m32", "-static", "-O1", "-Wall", "-o", bin, src], { stdio: "pipe" });
@@ -152,8 +153,18 @@ describe("a guest that crashes", () => {
     return new Uint8Array(readFileSync(bin));
   };
 
+  test("a child killed by a signal while running its own code: no keeper thread is left behind", () => {
+    const files = [{ path: "/tmp/t/killbusy", bytes: build("killbusy"), mode: 0o755 }];
+    const t = run(root, { path: "/tmp/t/killbusy", argv: ["killbusy"], env: ["LANG=C"] }, true, files);
+    expect(t.result.status).toBe(0);
+    expect(t.stdout).toBe("waited 1 signaled 1 sig 9\nchild got 10\nchild exit 7\n");
+    const host = nativeHost(t.result.kernel);
+    const left = [...host.runners.values()].filter((r) => !r.done && /:\d+$/.test(host.labelOf(r))).map((r) => host.labelOf(r));
+    expect(left).toEqual([]);
+  });
+
   test("SIGSEGV: same status as untraced; the trace ends with the fault and the exit", () => {
-    const bytes = build();
+    const bytes = build("faults");
     const prog = { path: "/tmp/t/faults", argv: ["faults", "null"], env: ["LANG=C"] };
     const files = [{ path: "/tmp/t/faults", bytes, mode: 0o755 }];
     const plain = run(root, prog, false, files);
