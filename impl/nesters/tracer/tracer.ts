@@ -9,18 +9,15 @@
 // (int 0x80), faults and traps. Arguments are decoded with the guest's memory, read through a small
 // window: a region of the tracer over the guest task, moved to the page wanted, mapped into the tracer.
 // Every exchange becomes a TraceEvent (formats.ts) with the kernel's virtual time, given to `sink`.
-// Above: the stack (impl/nesters/stack.ts). Below: libnest (proxy, spawn), procmgr's Linux tables.
+// Above: the stack (impl/nesters/stack.ts). Below: libnest (interpose, proxy), procmgr's Linux tables.
 import { FLUKE_PROT_READ, FLUKE_VM_MAX, FLUKE_VM_MIN, FAULT_KINDS } from "../../../spec/kernel-api/common.js";
 import { FLUKE_EXC_REPLY_SET_REGS, trapExcCode } from "../../../spec/kernel-api/x86.js";
-import { must } from "../libc/client.js";
-import { keepRef, load, newRef, ok, sys, type Nest, type NestEnv } from "../libnest/env.js";
-import { Proxy, spawnKeeperProxy, wrapKeeperUp, type KeeperExchange, type ProxyCall } from "../libnest/proxy.js";
-import { reply, type Meta, type Reply } from "../libnest/serve.js";
+import { load, newRef, ok, sys, type Nest, type NestEnv } from "../libnest/env.js";
+import type { KeeperExchange, ProxyCall } from "../libnest/proxy.js";
+import { interpose } from "../libnest/interpose.js";
 import { errnoName } from "../procmgr/linux-errno.js";
 import { signalOfTrap } from "../procmgr/procmgr.js";
 import type { FieldKind } from "../protocol/codec.js";
-import { Parent } from "../protocol/protocols.js";
-import { spawnPooledChild } from "../libnest/ports.js";
 import { quoteBytes, type TraceEvent } from "./formats.js";
 import { decodeEntry, decodeExit, resultText, signalName, type DecodedCall } from "./linux.js";
 
@@ -175,27 +172,14 @@ const keeperTracer = (env: NestEnv, pid: number, win: GuestWindow | null, sink: 
 };
 
 export function* tracer(env: NestEnv, cfg: TracerConfig): Nest<void> {
-  env.memory = yield* newRef(env);
-  yield* must(env.parent, Parent.methods.get_memory_service, {}, [], [env.memory]);
-  const WRAP = Parent.methods.wrap_keeper;
-  const px: Proxy = new Proxy(env, {
+  yield* interpose(env, {
+    child: cfg.child,
     wraps: cfg.only === undefined ? undefined : (kind) => cfg.only!.includes(kind),
     observe: (c) => cfg.sink(protocolEvent(c)),
-    local: function* (port, words, meta: Meta): Nest<Reply | null> {
-      if (port.kind !== "Parent" || words[0] !== WRAP.id) return null;
-      const m = WRAP.req.decode(words, 1);
-      if (m === null || meta.refs.length < 2) return { status: 74, words: [], refs: [] };
-      const keeper = yield* keepRef(env, meta.refs[0]!);
-      const task = yield* keepRef(env, meta.refs[1]!);
+    keeper: function* (pid, task) {
       const win = yield* GuestWindow.create(env, task);
-      const t = keeperTracer(env, m.pid, win, cfg.sink);
-      const proxied = yield* spawnKeeperProxy(env, keeper, `tracer:${m.pid}`, { before: t.before, after: t.after });
-      const ref = yield* wrapKeeperUp(env, proxied, m.pid, task);
-      return reply(WRAP, {}, [ref], [ref]);
+      const t = keeperTracer(env, pid, win, cfg.sink);
+      return { before: t.before, after: t.after };
     },
   });
-  yield* px.start();
-  const { ref: parentRef } = yield* px.wrap(yield* keepRef(env, env.parent), "Parent");
-  yield* spawnPooledChild(env, parentRef, cfg.child);
-  yield* px.serve();
 }
