@@ -7,11 +7,13 @@ const HELP = `fluke: the Fluke nested-process microkernel in TypeScript
 Usage:
   fluke run [options] -- PROGRAM [ARGS...]
                             run a Debian i386 program nested on the full stack ('fluke run --help')
+  fluke checkpoint FILE      ask a running 'fluke run --nest checkpointer --image FILE' for a checkpoint
+  fluke restore FILE        go on from a checkpoint image ('fluke restore --help')
   fluke spec [--json]       list the kernel calls of the spec (name, chapter, provenance)
   fluke conform [options]   check the kernel (or any adapter) against the model ('fluke conform --help')
   fluke --help              this text
 
-Not yet available (see the project's open issues): trace, debug, checkpoint, restore, bench.
+Tracing, stacking and checkpoints are options of run: --trace=FILE, --nest NAME,..., --image FILE.
 `;
 
 const main = async (args: string[]): Promise<number> => {
@@ -29,6 +31,10 @@ const main = async (args: string[]): Promise<number> => {
   if (cmd === "run") {
     const { runMain } = await import("./run.js");
     return runMain(rest);
+  }
+  if (cmd === "checkpoint" || cmd === "restore") {
+    const m = await import("./checkpoint.js");
+    return cmd === "checkpoint" ? m.checkpointMain(rest) : m.restoreMain(rest);
   }
   if (cmd === "conform") {
     const { conformMain } = await import("../conformance/conform-cli.js");

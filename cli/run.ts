@@ -10,6 +10,7 @@ import { join, resolve } from "node:path";
 import { isatty } from "node:tty";
 import { DEFAULT_GUEST_DIR, ensureGuestRoot } from "../scripts/guest-root.js";
 import { NESTER_NAMES, type NesterName } from "../impl/nesters/stack.js";
+import { checkpointOptions } from "./checkpoint.js";
 
 export const RUN_HELP = `Usage: fluke run [options] -- PROGRAM [ARGS...]
 
@@ -38,7 +39,15 @@ Options:
   --nest NAME[,NAME...]
                       interposing nesters between the program and the process manager, in that
                       order: null (forwards everything; the baseline of one layer), tracer (needs
-                      --trace)
+                      --trace), checkpointer (needs --image; see impl/nesters/checkpointer/README.md),
+                      debugger (idle unless --debug is given)
+  --image FILE        with the checkpointer: where checkpoint images go ('fluke checkpoint FILE' asks
+                      a running system for one; 'fluke restore FILE' goes on from it)
+  --checkpoint-at N   with the checkpointer: take a checkpoint when the virtual time reaches N
+  --checkpoint-then W after a checkpoint: stop (the default; exit status 0) or continue
+  --debug=PORT        run under the debugger nester: the program waits at its first instruction
+                      until gdb attaches with 'target remote :PORT' (loopback only; PORT 0 picks a
+                      free port, printed); see impl/nesters/debugger/README.md
   --strace            print every system call of the program to standard error
   --trace=FILE        run under the tracer nester (between the file-system nester and the process
                       manager) and write every protocol request and reply and every Linux system
@@ -67,10 +76,14 @@ interface RunOptions {
   verbose: boolean;
   nest: NesterName[];
   program: string[];
+  image: string | null;
+  checkpointAt: number | null;
+  checkpointThen: "stop" | "continue";
+  debug: number | null;
 }
 
 const parse = (args: string[]): RunOptions | string => {
-  const o: RunOptions = { root: null, bind: true, env: [], timeout: null, maxTime: null, mem: 512, quota: 256, seed: 1, strace: false, trace: null, traceFormat: "text", verbose: false, nest: [], program: [] };
+  const o: RunOptions = { root: null, bind: true, env: [], timeout: null, maxTime: null, mem: 512, quota: 256, seed: 1, strace: false, trace: null, traceFormat: "text", verbose: false, nest: [], program: [], image: null, checkpointAt: null, checkpointThen: "stop", debug: null };
   for (let i = 0; i < args.length; i++) {
     const a = args[i]!;
     const value = (): string | null => (i + 1 < args.length ? args[++i]! : null);
@@ -93,6 +106,12 @@ const parse = (args: string[]): RunOptions | string => {
       if (v === null || !v.includes("=")) return "--env needs NAME=VALUE";
       o.env.push(v);
     } else if (a === "--strace") o.strace = true;
+    else if (a === "--debug" || a.startsWith("--debug=")) {
+      const v = a.startsWith("--debug=") ? a.slice(8) : value();
+      const n = v === null || !/^\d+$/.test(v) ? NaN : Number(v);
+      if (!(n >= 0 && n <= 65535)) return "--debug needs a TCP port (--debug=PORT, 0 for any free port)";
+      o.debug = n;
+    }
     else if (a.startsWith("--trace=")) {
       o.trace = a.slice("--trace=".length);
       if (o.trace === "") return "--trace needs a file (--trace=FILE)";
@@ -102,6 +121,20 @@ const parse = (args: string[]): RunOptions | string => {
       o.traceFormat = f;
     }
     else if (a === "--verbose") o.verbose = true;
+    else if (a === "--image" || a.startsWith("--image=")) {
+      const v = a.startsWith("--image=") ? a.slice(8) : value();
+      if (v === null || v === "") return "--image needs a file";
+      o.image = resolve(v);
+    } else if (a === "--checkpoint-at" || a.startsWith("--checkpoint-at=")) {
+      const v = a.startsWith("--checkpoint-at=") ? a.slice(16) : value();
+      const n = v === null ? NaN : Number(v);
+      if (!Number.isSafeInteger(n) || n < 0) return "--checkpoint-at needs a virtual time (a whole number >= 0)";
+      o.checkpointAt = n;
+    } else if (a === "--checkpoint-then" || a.startsWith("--checkpoint-then=")) {
+      const v = a.startsWith("--checkpoint-then=") ? a.slice(18) : value();
+      if (v !== "stop" && v !== "continue") return "--checkpoint-then is stop or continue";
+      o.checkpointThen = v;
+    }
     else if (a === "--nest" || a.startsWith("--nest=")) {
       const v = a.startsWith("--nest=") ? a.slice(7) : value();
       if (v === null || v === "") return "--nest needs a list of nesters (null, tracer)";
@@ -125,6 +158,8 @@ const parse = (args: string[]): RunOptions | string => {
   }
   if (o.program.length === 0) return "no program given (fluke run -- PROGRAM [ARGS...])";
   if (o.nest.includes("tracer") && o.trace === null) return "--nest tracer needs --trace=FILE";
+  if ((o.image !== null || o.checkpointAt !== null) && !o.nest.includes("checkpointer")) return "--image and --checkpoint-at need --nest checkpointer";
+  if (o.nest.includes("checkpointer") && o.image === null) return "--nest checkpointer needs --image FILE (where checkpoints go)";
   return o;
 };
 
@@ -138,7 +173,7 @@ const lookup = (root: string, name: string): string | null => {
 };
 
 /** Host console: blocking reads and writes on fds 0..2, retried while the fd is non-blocking and busy. */
-const hostConsole = () => {
+export const hostConsole = () => {
   const sleep = new Int32Array(new SharedArrayBuffer(4));
   const retry = <T>(f: () => T): T => {
     for (;;) {
@@ -224,6 +259,16 @@ export const runMain = async (args: string[]): Promise<number> => {
   }
   const fd = traceFd;
   const traceOut = fd === null ? null : formatSink(o.traceFormat, (s) => void writeSync(fd, s));
+  let link: import("../impl/nesters/debugger/link.js").DebugLink | null = null;
+  if (o.debug !== null) {
+    try {
+      link = await (await import("../impl/nesters/debugger/link.js")).listenDebug(o.debug);
+    } catch (e) {
+      process.stderr.write(`fluke run: ${(e as Error).message}\n`);
+      return 125;
+    }
+    process.stderr.write(`fluke: waiting for gdb on 127.0.0.1:${link.port} (in gdb: target remote :${link.port})\n`);
+  }
   const r = runStack({
     root, path, argv: o.program, cwd,
     envp: ["PATH=/usr/local/bin:/usr/bin:/bin", "HOME=/root", "LANG=C", ...o.env],
@@ -232,6 +277,8 @@ export const runMain = async (args: string[]): Promise<number> => {
     memBytes: o.mem * 1024 * 1024, processQuota: o.quota * 1024 * 1024, seed: o.seed,
     maxTime: o.maxTime ?? undefined, traceSyscalls: o.strace,
     trace: traceOut === null ? undefined : { sink: traceOut.sink }, nest: o.nest,
+    debug: link === null ? undefined : { link },
+    checkpoint: o.image === null ? undefined : checkpointOptions(o.image, o.checkpointAt, o.checkpointThen),
     log: (line) => {
       if (o.verbose || o.strace || line.startsWith("fluke:")) process.stderr.write(`${line}\n`);
       else if (line.includes("unknown system call")) unknown.push(line.replace(/^procmgr: unknown system call (\S+ \(\d+\)).*$/, "$1"));
@@ -241,6 +288,7 @@ export const runMain = async (args: string[]): Promise<number> => {
       return stoppedByClock;
     },
   });
+  await link?.close();
   if (traceOut !== null && fd !== null) {
     traceOut.end();
     closeSync(fd);
@@ -250,10 +298,19 @@ export const runMain = async (args: string[]): Promise<number> => {
     process.stderr.write(`fluke run: stopped after ${stoppedByClock ? `${o.timeout} s` : `${r.time} units of virtual time`} (timeout)\n`);
     return 124;
   }
-  if (r.status === null) {
-    process.stderr.write("fluke run: the system stopped with no runnable thread before the program ended\n");
+  if (r.checkpointed) {
+    process.stderr.write(`fluke run: checkpoint written to ${o.image} at virtual time ${r.time}; the run stopped (go on with: fluke restore ${o.image})\n`);
+    return 0;
+  }
+  return exitCode("run", r.status);
+};
+
+/** The shell's exit status for a Linux wait status; 125 (and why) when the program never ended. */
+export const exitCode = (cmd: string, status: number | null): number => {
+  if (status === null) {
+    process.stderr.write(`fluke ${cmd}: the system stopped with no runnable thread before the program ended\n`);
     return 125;
   }
-  const sig = r.status & 0x7f;
-  return sig === 0 ? (r.status >> 8) & 0xff : 128 + sig;
+  const sig = status & 0x7f;
+  return sig === 0 ? (status >> 8) & 0xff : 128 + sig;
 };

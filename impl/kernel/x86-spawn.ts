@@ -3,7 +3,7 @@
 // with its task and a scheduler port), so every kernel index (KTask.threads, the thread index and its
 // creation serials) is kept by the thread chapter itself; then it attaches an X86Thread runner and puts
 // it on the kernel's run queue. adoptX86 attaches a runner to a thread created some other way (e.g. by
-// x86 code). loadElf32 is the small flat loader: it copies the PT_LOAD segments of a static, non-PIC
+// x86 code; adoptListeners hear of it). loadElf32 is the small flat loader: it copies the PT_LOAD segments of a static, non-PIC
 // ELF32 i386 executable into a task's memory through its translations (no relocation).
 // Above: tests, the CLI. Below: kernel.ts, x86-thread.ts, kmemory.ts.
 import { FLUKE_VM_MIN, type Outcome } from "../../spec/kernel-api/common.js";
@@ -59,9 +59,20 @@ export const spawnX86 = (k: Kernel, o: SpawnX86Options): X86Thread => {
   return adoptX86(k, t);
 };
 
+/**
+ * Told of each thread that gets an x86 runner, before it first runs (ours, additive: none by default).
+ * The debugger nester uses it to hold a new program at its first instruction.
+ */
+export const adoptListeners = new WeakMap<Kernel, Set<(t: KThread) => void>>();
+
 /** Attach an x86 runner to kernel thread `t` (once) and put it on the run queue if it can run. */
 export const adoptX86 = (k: Kernel, t: KThread): X86Thread => {
-  const x = x86Of(t) ?? new X86Thread(k, t);
+  let x = x86Of(t);
+  if (x === undefined) {
+    x = new X86Thread(k, t);
+    const ls = adoptListeners.get(k);
+    if (ls !== undefined) for (const l of [...ls]) l(t);
+  }
   if (x.runnable()) k.sched.ready(x);
   return x;
 };

@@ -15,6 +15,10 @@ import { tracer } from "./tracer/tracer.js";
 import { nullNester } from "./null/null.js";
 import type { TraceEvent } from "./tracer/formats.js";
 import type { Nest, NestEnv } from "./libnest/env.js";
+import { checkpointer, type CheckpointerControl } from "./checkpointer/checkpointer.js";
+import type { Image } from "./protocol/checkpoint-image.js";
+import { debuggerNester } from "./debugger/debugger.js";
+import type { DebugLink } from "./debugger/link.js";
 
 const MiB = 1024 * 1024;
 
@@ -55,10 +59,31 @@ export interface StackOptions {
    * "tracer" here, the tracer is the innermost.
    */
   readonly nest?: readonly NesterName[];
+  /**
+   * With "checkpointer" in `nest`: when to take a checkpoint (at virtual time `at`, or when `requested()`
+   * says so, asked between slices), what then (stop the run: the default; or let it go on), and where the
+   * image goes.
+   */
+  readonly checkpoint?: {
+    readonly at?: number;
+    readonly requested?: () => boolean;
+    readonly then?: "stop" | "continue";
+    readonly onImage: (img: Image) => void;
+    readonly onError?: (message: string) => void;
+  };
+  /** Go on from a checkpoint image instead of starting `path` (the image's run settings are used; `path`, `argv` and `envp` are ignored). */
+  readonly restore?: Image;
+  /**
+   * Debug the program with gdb over `link` (debugger/debugger.ts): the debugger nester (the first
+   * "debugger" in `nest`, else the innermost interposer) holds the program at its first instruction
+   * until gdb attaches. `idleMs`: let the program go on if gdb stays silent that long. A "debugger" in `nest`
+   * without this option interposes but stays idle.
+   */
+  readonly debug?: { readonly link: DebugLink; readonly idleMs?: number };
 }
 
-export type NesterName = "null" | "tracer";
-export const NESTER_NAMES: readonly NesterName[] = ["null", "tracer"];
+export type NesterName = "null" | "tracer" | "checkpointer" | "debugger";
+export const NESTER_NAMES: readonly NesterName[] = ["null", "tracer", "checkpointer", "debugger"];
 
 export interface StackResult {
   /** Linux wait status of the first process, or null if it had not ended (timeout, or the system stalled). */
@@ -67,14 +92,18 @@ export interface StackResult {
   /** Virtual time at the end. */
   readonly time: number;
   readonly kernel: Kernel;
+  /** A checkpoint was taken and the run stopped there (StackOptions.checkpoint). */
+  readonly checkpointed: boolean;
 }
 
 type Child = { readonly name: string; readonly program: (env: NestEnv) => Nest<void> };
 
 /** The chain of interposing nesters above `inner`, outermost first (StackOptions.nest). */
-const interposers = (o: StackOptions, inner: Child): Child => {
+const interposers = (o: StackOptions, inner: Child, ckpt: CheckpointerControl, onImage: (img: Image) => void): Child => {
   const names = [...(o.nest ?? [])];
   if (o.trace !== undefined && !names.includes("tracer")) names.push("tracer");
+  if (o.debug !== undefined && !names.includes("debugger")) names.push("debugger");
+  const linked = names.indexOf("debugger"); // the one that talks to gdb
   let child = inner;
   for (let i = names.length - 1; i >= 0; i--) {
     const below = child, name = names[i]!;
@@ -82,6 +111,19 @@ const interposers = (o: StackOptions, inner: Child): Child => {
       if (o.trace === undefined) throw new Error("runStack: the tracer nester needs the trace option (a sink)");
       const sink = o.trace.sink;
       child = { name: "tracer", program: (env) => tracer(env, { child: below, sink }) };
+    } else if (name === "checkpointer") {
+      const c = o.checkpoint;
+      const run = { root: o.root, binds: [...(o.binds ?? [])], memBytes: o.memBytes ?? 512 * MiB, processQuota: o.processQuota ?? 256 * MiB, seed: o.seed ?? 1, nest: [...(o.nest ?? [])] };
+      child = {
+        name: "checkpointer",
+        program: (env) => checkpointer(env, {
+          child: below, run, then: c?.then ?? "stop", control: ckpt, onImage,
+          onError: c?.onError ?? ((m) => o.log?.(`checkpointer: ${m}`)), restoreFiles: o.restore?.files,
+        }),
+      };
+    } else if (name === "debugger") {
+      const d = i === linked ? o.debug : undefined;
+      child = { name: `debugger${i}`, program: (env) => debuggerNester(env, { child: below, link: d?.link ?? null, idleMs: d?.idleMs, log: o.log }) };
     } else child = { name: `null${i}`, program: (env) => nullNester(env, { child: below }) };
   }
   return child;
@@ -93,7 +135,8 @@ const interposers = (o: StackOptions, inner: Child): Child => {
  * manager sees its service calls and the guests' system calls, this one what its client asks of it.
  */
 const initChild = (o: StackOptions): Child => {
-  const ini: Child = { name: "init", program: (ie) => init(ie, { path: o.path, argv: o.argv, envp: o.envp, cwd: o.cwd ?? "/" }) };
+  const adopt = o.restore?.run.initPid;
+  const ini: Child = { name: "init", program: (ie) => init(ie, { path: o.path, argv: o.argv, envp: o.envp, cwd: o.cwd ?? "/", adopt }) };
   if (o.trace === undefined) return ini;
   const sink = o.trace.sink;
   return { name: "tracer-init", program: (env) => tracer(env, { child: ini, sink, only: ["Parent", "Process"] }) };
@@ -101,12 +144,21 @@ const initChild = (o: StackOptions): Child => {
 
 export const runStack = (o: StackOptions): StackResult => {
   let status: number | null = null;
+  const withCheckpointer = (o.nest ?? []).includes("checkpointer");
+  if (o.restore !== undefined && !withCheckpointer) throw new Error("runStack: a restore needs the checkpointer in nest");
+  const ckpt: CheckpointerControl = {};
+  let imaged = false;
+  const onImage = (img: Image): void => {
+    imaged = true;
+    o.checkpoint?.onImage(img);
+  };
   const memBytes = o.memBytes ?? 512 * MiB;
   const pm: Child = {
     name: "procmgr",
     program: (pe) => procmgr(pe, {
       seed: o.seed ?? 1, processQuota: o.processQuota ?? 256 * MiB, onExit: (s) => void (status = s), log: o.log, traceSyscalls: o.traceSyscalls,
-      child: initChild(o),
+      child: initChild(o), checkpointable: withCheckpointer || undefined,
+      restore: o.restore === undefined ? undefined : { procmgr: o.restore.procmgr, pages: o.restore.pages },
     }),
   };
   const k: Kernel = boot({
@@ -116,17 +168,31 @@ export const runStack = (o: StackOptions): StackResult => {
       program: (env) => fsNester(env, {
         root: o.root, console: o.console, childQuota: memBytes, files: o.files, binds: o.binds,
         now: () => ({ sec: EPOCH_SEC + Math.floor(k.sched.now / 1e8), nsec: (k.sched.now % 1e8) * 10 }),
-        child: interposers(o, pm),
+        child: interposers(o, pm, ckpt, onImage),
       }),
     },
   });
+  if (o.restore !== undefined) k.sched.now = o.restore.time; // the clock goes on from the checkpoint
   const maxTime = o.maxTime ?? Number.MAX_SAFE_INTEGER;
   const SLICE = 5_000_000;
   let timedOut = false;
+  // A checkpoint is due at virtual time `at` or when the host asks; it starts as soon as the process
+  // manager has offered its port (the checkpointer's request says whether it started).
+  let checkpointAt = withCheckpointer ? o.checkpoint?.at ?? Number.MAX_SAFE_INTEGER : Number.MAX_SAFE_INTEGER;
+  let due = false;
+  const stopAfterImage = (o.checkpoint?.then ?? "stop") === "stop";
   while (status === null) {
     const before = k.sched.now;
-    const r = k.sched.run(Math.min(SLICE, maxTime - k.sched.now));
+    if (k.sched.now >= checkpointAt) {
+      due = true;
+      checkpointAt = Number.MAX_SAFE_INTEGER;
+    }
+    if (withCheckpointer && o.checkpoint?.requested?.() === true) due = true;
+    if (due && ckpt.request?.() === true) due = false;
+    const r = k.sched.run(Math.min(SLICE, maxTime - k.sched.now, due ? 100_000 : Math.max(1, checkpointAt - k.sched.now)));
     if (status !== null) break;
+    if (imaged && stopAfterImage) break;
+    o.debug?.link.betweenSlices();
     if (k.sched.now >= maxTime || o.shouldStop?.() === true) {
       timedOut = true;
       break;
@@ -134,5 +200,5 @@ export const runStack = (o: StackOptions): StackResult => {
     if (r !== "limit" && k.sched.now === before) break; // nothing can run: the system stalled
     if (r !== "limit") break;
   }
-  return { status, timedOut, time: k.sched.now, kernel: k };
+  return { status, timedOut, time: k.sched.now, kernel: k, checkpointed: imaged && stopAfterImage && status === null };
 };

@@ -13,6 +13,8 @@ export interface InitConfig {
   readonly argv: readonly string[];
   readonly envp: readonly string[];
   readonly cwd: string;
+  /** Restored from a checkpoint: the program's process exists already (this pid); only wait for it. */
+  readonly adopt?: number;
 }
 
 const ENOENT = 2;
@@ -22,6 +24,11 @@ export function* init(env: NestEnv, cfg: InitConfig): Nest<void> {
   yield* must(env.parent, Parent.methods.get_process_service, {}, [], [proc]);
   const con = [yield* newRef(env), yield* newRef(env), yield* newRef(env)];
   yield* must(env.parent, Parent.methods.get_console, {}, [], con);
+  if (cfg.adopt !== undefined) {
+    const { status } = yield* must(proc, Process.methods.wait, { child: cfg.adopt });
+    yield* must(proc, Process.methods.exit, { status });
+    return;
+  }
   const { child } = yield* must(proc, Process.methods.create_child, {});
   const r = yield* invoke(proc, Process.methods.exec, { child, path: cfg.path, argv: cfg.argv.join("\0"), envp: cfg.envp.join("\0"), cwd: cfg.cwd }, con);
   let status: number;

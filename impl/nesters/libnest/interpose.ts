@@ -1,10 +1,10 @@
 // An interposing nester's whole life, shared by every nester that sits between a child and its parent's
-// services (null, tracer): take a memory pool from the parent, put proxy ports in front of the parent's
+// services (null, tracer, debugger): take a memory pool from the parent, put proxy ports in front of the parent's
 // services (libnest/proxy.ts), answer Parent.wrap_keeper by putting a keeper proxy in front of each guest
 // task's keeper (and offering it up the chain, so stacked interposers all see the exceptions), start the
 // child with the proxied Parent port, and forward until the end. What differs between interposers is
 // what they look at: `observe` for protocol exchanges, `keeper` hooks for exceptions.
-// Above: null/null.ts, tracer/tracer.ts. Below: proxy.ts, ports.ts, the Parent protocol.
+// Above: null/null.ts, tracer/tracer.ts, debugger/debugger.ts. Below: proxy.ts, ports.ts, the Parent protocol.
 import { must } from "../libc/client.js";
 import { STATUS_BADMSG, type RefKind } from "../protocol/define.js";
 import { Parent } from "../protocol/protocols.js";

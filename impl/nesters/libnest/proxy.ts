@@ -8,8 +8,9 @@
 // method ids are forwarded raw: a proxy never changes behaviour. Every exchange can be observed (with
 // the virtual time before and after) and single requests answered locally (`local`).
 // Also the keeper proxy: a port to install as a task's keeper whose exception messages (15 words,
-// spec/kernel-api/x86.md) are forwarded to the real keeper, served by a native thread of its own.
-// Above: the tracer nester. Below: env.ts, serve.ts, protocol/define.ts, the kernel's IPC calls.
+// spec/kernel-api/x86.md) are forwarded to the real keeper, served by a native thread of its own; a
+// hook may answer one itself or amend the keeper's reply (the debugger's breakpoints and stops).
+// Above: the tracer, null and debugger nesters. Below: env.ts, serve.ts, protocol/define.ts, the kernel's IPC calls.
 import { IPC_MAX_SEND_WORDS } from "../../../spec/kernel-api/ipc.js";
 import { FLUKE_EXC_REPLY_SET_REGS } from "../../../spec/kernel-api/x86.js";
 import { spawnNative } from "../../kernel/native-host.js";
@@ -163,10 +164,24 @@ export interface KeeperExchange {
   readonly last: boolean;
 }
 
+/** Sends a message of the hook's own to the real keeper (on behalf of the stopped thread); the reply words, [] when the keeper is gone. */
+export type KeeperCall = (words: readonly number[]) => Nest<number[]>;
+
+/** What `answer` decides: a reply to give the thread here (status word first), or the message to forward instead. */
+export type KeeperAnswer = { readonly reply: readonly number[] } | { readonly forward: readonly number[] };
+
 export interface KeeperProxyHooks {
   /** Before forwarding (the thread is stopped in its exception: its memory is stable). */
   readonly before?: (words: readonly number[]) => Nest<void>;
   readonly after?: (x: KeeperExchange) => Nest<void>;
+  /**
+   * Asked first (the debugger): answer the exception here, or forward another message in its place; null
+   * forwards it as it came. The thread stays stopped while this runs. A local reply that is not
+   * FLUKE_EXC_REPLY_SET_REGS ends the serving of the task, as a keeper's would.
+   */
+  readonly answer?: (words: readonly number[], call: KeeperCall) => Nest<KeeperAnswer | null>;
+  /** After forwarding (and `after`): replace the keeper's reply (null: keep it). Not asked when the reply ended the serving. */
+  readonly amend?: (x: KeeperExchange, call: KeeperCall) => Nest<readonly number[] | null>;
 }
 
 /**
@@ -187,25 +202,40 @@ export function* spawnKeeperProxy(env: NestEnv, keeper: number, label: string, h
   yield* dropRef(env, psetRef);
   const ref = yield* newRef(env);
   yield* ok("fluke_port_reference", { port, new_port_ref: ref });
-  function* handle(words: readonly number[]): Nest<Reply> {
-    const start = env.k.sched.now;
-    if (hooks.before !== undefined) yield* hooks.before(words);
+  function* call(words: readonly number[]): Nest<number[]> {
     const o = yield* sys("fluke_ipc_call", {
       destination: keeper,
       ipc_params: { send_words: [...words], send_refs: [], recv_words_max: IPC_MAX_SEND_WORDS, recv_refs: [] },
     });
     if (o.kind !== "return") throw new NestError(`${env.name}: keeper forward`, o);
-    const reply = o.rc === "IPC_CONNECT_INVALID_DEST" ? [] : ((o.out["words"] as number[] | undefined) ?? []).map((w) => w >>> 0);
-    // Anything but a register-setting reply ends it: the process manager answers `stop` (status 0)
-    // when the process is gone; no reply at all means the keeper is gone.
-    const last = reply.length === 0 || reply[0] !== FLUKE_EXC_REPLY_SET_REGS;
-    if (hooks.after !== undefined) yield* hooks.after({ words, reply, start, end: env.k.sched.now, last });
-    if (last) {
+    return o.rc === "IPC_CONNECT_INVALID_DEST" ? [] : ((o.out["words"] as number[] | undefined) ?? []).map((w) => w >>> 0);
+  }
+  // Anything but a register-setting reply ends it: the process manager answers `stop` (status 0)
+  // when the process is gone; no reply at all means the keeper is gone.
+  const isLast = (reply: readonly number[]): boolean => reply.length === 0 || reply[0] !== FLUKE_EXC_REPLY_SET_REGS;
+  function* finish(reply: readonly number[]): Nest<Reply> {
+    if (isLast(reply)) {
       yield* ok("fluke_port_destroy", { port });
       env.alloc.release("port", port);
       return { status: 0, words: [], refs: [], stop: true };
     }
     return { status: reply[0]!, words: reply.slice(1), refs: [] };
+  }
+  function* handle(original: readonly number[]): Nest<Reply> {
+    const start = env.k.sched.now;
+    let words = original;
+    if (hooks.answer !== undefined) {
+      const a = yield* hooks.answer(original, call);
+      if (a !== null && "reply" in a) return yield* finish(a.reply);
+      if (a !== null) words = a.forward;
+    }
+    if (hooks.before !== undefined) yield* hooks.before(words);
+    let reply = yield* call(words);
+    const last = isLast(reply);
+    const x: KeeperExchange = { words, reply, start, end: env.k.sched.now, last };
+    if (hooks.after !== undefined) yield* hooks.after(x);
+    if (!last && hooks.amend !== undefined) reply = [...((yield* hooks.amend(x, call)) ?? reply)];
+    return yield* finish(reply);
   }
   spawnNative(env.k, env.task, env.alloc.alloc("thread"), serve(env, pset, (w) => handle(w), 0), { label });
   return ref;

@@ -26,6 +26,8 @@ export interface Remote {
   readonly isDir: boolean;
   /** Next directory entry index for getdents. */
   dirNext: number;
+  /** One of the console's three ports (0, 1, 2: what init handed over), for a checkpoint's restore. */
+  console?: number;
 }
 
 export interface Pipe {
@@ -46,7 +48,7 @@ export interface PipeEnd {
 export type OFile = Remote | PipeEnd;
 
 /** A signal became pending that the process does not block (a blocking call gives up: EINTR). */
-export const interrupted = (p: Proc): boolean => !sigsetIsEmpty(sigsetAndNot(p.pending, p.mask));
+export const interrupted = (p: Proc): boolean => p.freezing === true || !sigsetIsEmpty(sigsetAndNot(p.pending, p.mask));
 
 export const newPipe = (): [PipeEnd, PipeEnd] => {
   const pipe: Pipe = { chunks: [], bytes: 0, readers: 1, writers: 1 };

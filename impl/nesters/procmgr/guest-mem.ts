@@ -248,6 +248,18 @@ export class GuestSpace {
     return okay ? out : null;
   }
 
+  /** The bytes at [va, va + len) regardless of the guest's rights (a checkpoint); null if part is unmapped. */
+  *peek(va: number, len: number): Nest<Uint8Array | null> {
+    const out = new Uint8Array(len);
+    const okay = yield* this.access(va, len, 0, false, (self, at, n) => {
+      const b = load(this.env, self, n);
+      if (b === null) return false;
+      out.set(b, at);
+      return true;
+    });
+    return okay ? out : null;
+  }
+
   /** Store into the guest at va; false if the guest could not write there (nothing is stored then). */
   *write(va: number, bytes: Uint8Array, need = FLUKE_PROT_WRITE): Nest<boolean> {
     if (this.each(va, bytes.length, need, () => true) !== true) return false;

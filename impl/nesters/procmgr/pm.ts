@@ -57,6 +57,12 @@ export interface Proc {
   inManager: boolean;
   /** True when the task's keeper is a port of an interposer (Parent.wrap_keeper): exceptions reach the manager through it. */
   wrapped: boolean;
+  /** Checkpointing (checkpoint.ts): set while the manager freezes its processes; a blocked call gives up and is restarted. */
+  freezing?: boolean;
+  /** Frozen: the registers the process resumes with (in the manager, or stopped running its own code). */
+  frozen?: Regs;
+  /** Frozen while running its own code: the thread's state from fluke_thread_get_state (it is stopped). */
+  stopped?: Record<string, unknown>;
 }
 
 export interface ProcmgrConfig {
@@ -72,6 +78,10 @@ export interface ProcmgrConfig {
   readonly log?: (line: string) => void;
   /** Trace every system call (strace-like lines) to `log`. */
   readonly traceSyscalls?: boolean;
+  /** Run under a checkpointer: offer it the manager's Checkpoint port (Parent.offer_checkpoint) at start. */
+  readonly checkpointable?: boolean;
+  /** Start from a checkpoint image's process-manager state instead of an empty table (checkpoint.ts). */
+  readonly restore?: unknown;
 }
 
 export interface PM {

@@ -7,11 +7,14 @@
 // Above: the stack (impl/nesters/stack.ts). Below: sys-*.ts, exec.ts, proc-state.ts, libnest, libc.
 import { FLUKE_EXC_REPLY_SET_REGS, trapExcCode } from "../../../spec/kernel-api/x86.js";
 import { spawnNative } from "../../kernel/native-host.js";
-import { must } from "../libc/client.js";
+import { invoke, must } from "../libc/client.js";
 import { keepRef, newRef, ok, type Nest, type NestEnv } from "../libnest/env.js";
 import { Dispatch, fail, reply, serve, type Reply } from "../libnest/serve.js";
 import { newPortSet, refTo, spawnPooledChild } from "../libnest/ports.js";
-import { Memory, Parent, Process } from "../protocol/protocols.js";
+import { Checkpoint, Memory, Parent, Process } from "../protocol/protocols.js";
+import { MAX_FIELD_BYTES } from "../protocol/codec.js";
+import type { ProcmgrState } from "../protocol/checkpoint-image.js";
+import { CheckpointError, freezeAll, park, restoreState, snapshot, thawAll } from "./checkpoint.js";
 import { execProgram } from "./exec.js";
 import { closeFile, type Remote } from "./files.js";
 import { ERRNO } from "./linux-errno.js";
@@ -68,6 +71,8 @@ function* onException(pm: PM, p: Proc, words: readonly number[]): Nest<Reply> {
 function* serveException(pm: PM, p: Proc, code: number, words: readonly number[]): Nest<Reply> {
   let regs = regsOf(words);
   let result: SysResult | null = null;
+  // A checkpoint is being taken: a system call arriving now is made after the thaw (or after a restore).
+  if (p.freezing === true && code === INT80) return resume(yield* park(pm, p, { ...regs, eip: (regs.eip - 2) >>> 0 }));
   if (code === INT80) {
     const nr = regs.eax >>> 0, entry = SYSCALLS.get(nr);
     p.syscalls++;
@@ -83,7 +88,9 @@ function* serveException(pm: PM, p: Proc, code: number, words: readonly number[]
     if (typeof result === "number") {
       // A call a handler interrupted is restarted if the handler asked for it (SA_RESTART), as Linux does.
       const sig = sigsetFirst(unblocked(p));
-      if (result === -ERRNO.EINTR && sig !== 0 && (p.actions[sig]!.flags & SA.RESTART) !== 0 && p.actions[sig]!.handler > SIG_IGN) {
+      if (result === -ERRNO.EINTR && sig === 0 && p.freezing === true) {
+        regs = { ...regs, eip: (regs.eip - 2) >>> 0 }; // given up for a checkpoint: made again (EAX is still the call number)
+      } else if (result === -ERRNO.EINTR && sig !== 0 && (p.actions[sig]!.flags & SA.RESTART) !== 0 && p.actions[sig]!.handler > SIG_IGN) {
         regs = { ...regs, eip: (regs.eip - 2) >>> 0 };
       } else regs = { ...regs, eax: result >>> 0 };
     } else if ("regs" in result) regs = result.regs;
@@ -103,6 +110,7 @@ function* serveException(pm: PM, p: Proc, code: number, words: readonly number[]
     yield* exitProcess(pm, p, result.exit);
     return { ...fail(0), stop: true };
   }
+  if (p.freezing === true) regs = yield* park(pm, p, regs);
   return resume(regs);
 }
 
@@ -113,7 +121,7 @@ const startServer = (pm: PM, p: Proc): void => {
 };
 
 /** Ports of the manager's own services (aliases; guest keeper ports use pids, from 2). */
-const PROCESS_ALIAS = 0x4000_0001, PARENT_ALIAS = 0x4000_0002;
+const PROCESS_ALIAS = 0x4000_0001, PARENT_ALIAS = 0x4000_0002, CHECKPOINT_ALIAS = 0x4000_0003;
 
 export function* procmgr(env: NestEnv, cfg: ProcmgrConfig): Nest<void> {
   env.memory = yield* newRef(env);
@@ -137,6 +145,17 @@ export function* procmgr(env: NestEnv, cfg: ProcmgrConfig): Nest<void> {
   const processRef = yield* refTo(env, yield* ports.newPort(PROCESS_ALIAS));
   const parentRef = yield* refTo(env, yield* ports.newPort(PARENT_ALIAS));
   const d = processService(pm, processRef);
+  if (cfg.checkpointable === true) yield* offerCheckpoint(pm);
+  if (cfg.restore !== undefined) {
+    const img = cfg.restore as { procmgr: ProcmgrState; pages: Record<string, string> };
+    try {
+      yield* restoreState(pm, img.procmgr, img.pages, (p) => startServer(pm, p));
+    } catch (e) {
+      // A refused kernel call (an image whose numbers the kernel rejects) is a failed restore too.
+      log(pm, `fluke: the restore failed: ${(e as Error).message}`);
+      return; // nothing runs: the system stops
+    }
+  }
   if (cfg.child !== undefined) yield* spawnPooledChild(env, parentRef, cfg.child);
   yield* serve(env, ports.pset, (w, meta) => d.handle(w, meta));
 }
@@ -163,7 +182,7 @@ const processService = (pm: PM, processRef: number): Dispatch => {
       p.cwd = m.cwd === "" ? "/" : m.cwd;
       for (let fd = 0; fd < 3; fd++) {
         const ref = yield* keepRef(env, meta.refs[fd]!);
-        const f: Remote = { kind: "remote", ref, refs: 1, flags: fd === 0 ? 0 : 1, path: "/dev/console", isDir: false, dirNext: 0 };
+        const f: Remote = { kind: "remote", ref, refs: 1, flags: fd === 0 ? 0 : 1, path: "/dev/console", isDir: false, dirNext: 0, console: fd };
         const old = p.fds.get(fd);
         p.fds.set(fd, { file: f, cloexec: false });
         if (old !== undefined) yield* closeFile(pm, old.file);
@@ -181,7 +200,8 @@ const processService = (pm: PM, processRef: number): Dispatch => {
     })
     .on(P.wait, function* (m, meta) {
       if (!mine(meta.alias, PROCESS_ALIAS)) return fail(ERRNO.EPERM);
-      const p = made.get(m.child);
+      // A process restored from a checkpoint that the manager had started itself counts as made here.
+      const p = made.get(m.child) ?? (pm.roots.has(m.child) ? pm.procs.get(m.child) : undefined);
       if (p === undefined) return fail(ERRNO.ECHILD);
       if (p.thread === 0 && p.state === "running") return fail(ERRNO.ECHILD); // never started
       yield* waitUntil(pm, () => p.state === "zombie");
@@ -222,5 +242,43 @@ const processService = (pm: PM, processRef: number): Dispatch => {
       return reply(Parent.methods.get_memory_service, {}, [r], [r]);
     });
 };
+
+/**
+ * Under a checkpointer: a port of its own (a port set and a server thread of their own, since the main
+ * service thread may be blocked in Process.wait) speaking the Checkpoint protocol, offered to the parent.
+ */
+function* offerCheckpoint(pm: PM): Nest<void> {
+  const env = pm.env;
+  const ports = yield* newPortSet(env);
+  const ref = yield* refTo(env, yield* ports.newPort(CHECKPOINT_ALIAS));
+  let encoded = new Uint8Array(0);
+  const C = Checkpoint.methods;
+  const d = new Dispatch()
+    .on(C.freeze, function* () {
+      try {
+        yield* freezeAll(pm);
+        const st = yield* snapshot(pm);
+        encoded = new Uint8Array(Buffer.from(JSON.stringify(st)));
+      } catch (e) {
+        if (!(e instanceof CheckpointError)) throw e;
+        log(pm, `procmgr: checkpoint refused: ${e.message}`);
+        yield* thawAll(pm);
+        return fail(ERRNO.EBUSY);
+      }
+      return reply(C.freeze, { size: encoded.length });
+    })
+    .on(C.read_state, function* (m) {
+      const end = Math.min(encoded.length, m.offset + Math.min(m.length, MAX_FIELD_BYTES));
+      return reply(C.read_state, { data: encoded.subarray(Math.min(m.offset, end), end) });
+    })
+    .on(C.thaw, function* () {
+      encoded = new Uint8Array(0);
+      yield* thawAll(pm);
+      return reply(C.thaw, {});
+    });
+  spawnNative(env.k, env.task, env.alloc.alloc("thread"), serve(env, ports.pset, (w, meta) => d.handle(w, meta)), { label: "pm:checkpoint" });
+  const r = yield* invoke(env.parent, Parent.methods.offer_checkpoint, {}, [ref]);
+  if (r.status !== 0) log(pm, `procmgr: the parent takes no checkpoint port (errno ${r.status})`);
+}
 
 const errnoName = (n: number): string => Object.entries(ERRNO).find(([, v]) => v === n)?.[0] ?? `errno ${n}`;

@@ -71,7 +71,7 @@ const NO_LINKS = { task_ref: 0, scheduler_ref: 0, waiting_for_ref: 0, client_ref
 
 /** Deliver now to a process that is running its own code (not inside the manager): stop, rewrite, resume. */
 export function* deliverAsync(pm: PM, p: Proc): Nest<void> {
-  if (p.state !== "running" || p.inManager || p.thread === 0 || unblockedFirst(p) === 0) return;
+  if (p.state !== "running" || p.inManager || p.thread === 0 || unblockedFirst(p) === 0 || p.freezing === true) return;
   // Behind an interposer (Parent.wrap_keeper) the thread may be in an exception call the interposer
   // holds, before or after the manager served it: stopping it would cancel that call and the system call
   // would be made again or lost. It comes to the manager (or did): the signal is delivered there.

@@ -10,6 +10,7 @@ import { adoptX86 } from "../../kernel/x86-spawn.js";
 import { x86Of, type X86Thread } from "../../kernel/x86-thread.js";
 import { ipcOf } from "../../kernel/ipc-state.js";
 import type { SegmentDescriptor } from "../../x86/index.js";
+import type { CpuHidden } from "../protocol/checkpoint-image.js";
 import { Cpu } from "../../x86/index.js";
 
 /** Start running thread `t` as x86 code (after its registers and task were set through the API). */
@@ -44,3 +45,23 @@ export const resetHidden = (t: KThread): void => {
 
 /** Whether the thread is in an exception call to its task keeper (sent or being served, not yet answered). */
 export const inKeeperCall = (t: KThread): boolean => ipcOf(t).kernelCall?.purpose === "exception";
+
+const hex = (b: Uint8Array): string => Buffer.from(b).toString("hex");
+
+/** The CPU's hidden state of `t` (descriptors, segment registers, x87) as a checkpoint records it. */
+export const exportHidden = (t: KThread): CpuHidden => {
+  const cpu = runner(t).cpu, f = cpu.fpu.getState();
+  return {
+    descriptors: cpu.descriptors.map((d) => (d === undefined ? null : { base: d.base >>> 0, limit: d.limit >>> 0, ...(d.code === undefined ? {} : { code: d.code }) })),
+    segs: [0, 1, 2, 3, 4, 5].map((s) => ({ selector: cpu.sreg[s]!, base: cpu.segBase[s]! >>> 0, limit: cpu.segLimit[s]! >>> 0 })),
+    fpu: { regs: f.regs.map(hex), cw: f.cw, sw: f.sw, tw: f.tw, fip: f.fip >>> 0, fcs: f.fcs, fdp: f.fdp >>> 0, fds: f.fds, fop: f.fop },
+  };
+};
+
+/** Put back hidden state recorded by exportHidden (restore). */
+export const importHidden = (t: KThread, h: CpuHidden): void => {
+  const cpu = runner(t).cpu;
+  cpu.setDescriptors(h.descriptors.map((d) => (d === null ? undefined : { ...d })));
+  h.segs.forEach((s, i) => cpu.setSegmentHidden(i, s.selector, s.base | 0, s.limit));
+  cpu.fpu.setState({ ...h.fpu, regs: h.fpu.regs.map((r) => new Uint8Array(Buffer.from(r, "hex"))) });
+};

@@ -27,6 +27,10 @@ export const Parent = defineProtocol("Parent", 1, {
     req: [["pid", "u32"]], rep: NONE, refsIn: 2, refsOut: 1, outKinds: ["keeper"],
     doc: "a process manager's new process `pid`: the references are the manager's keeper port for it and its task; the reply's is the port to install as the task's keeper instead (an interposer such as the tracer sees the exception traffic); ENOSYS from a parent that does not interpose",
   },
+  offer_checkpoint: {
+    req: NONE, rep: NONE, refsIn: 1,
+    doc: "a process manager run under a checkpointer hands it the manager's Checkpoint port (ENOSYS from a parent that does not checkpoint)",
+  },
 });
 
 export const Memory = defineProtocol("Memory", 2, {
@@ -98,4 +102,18 @@ export const Process = defineProtocol("Process", 5, {
   wait: { req: [["child", "u32"]], rep: [["status", "u32"]], doc: "wait for a child to end: its Linux wait status" },
   exit: { req: [["status", "u32"]], rep: NONE, doc: "end the calling process" },
   kill: { req: [["child", "u32"], ["signal", "u32"]], rep: NONE, doc: "send a signal to a child" },
+});
+
+/**
+ * What a checkpointer asks of the process manager below it (impl/nesters/checkpointer/): stop every
+ * process at a point it can be restarted from, hand over the manager's state (processes, files, pipes,
+ * signals, memory, registers: protocol/checkpoint-image.ts's ProcmgrState, as JSON), and let them go on.
+ */
+export const Checkpoint = defineProtocol("Checkpoint", 6, {
+  freeze: {
+    req: NONE, rep: [["size", "u32"]],
+    doc: "stop every process (a blocked call gives up and is restarted later) and encode the manager's state: its size in bytes",
+  },
+  read_state: { req: [["offset", "u32"], ["length", "u32"]], rep: [["data", "bytes"]], doc: "bytes of the state encoded by the last freeze" },
+  thaw: { req: NONE, rep: NONE, doc: "let the frozen processes go on" },
 });
