@@ -233,6 +233,18 @@ describe("processor faults and signals", () => {
     expect(r.out).toBe(`caught ${SIGFPE}\n`);
   });
 
+  it("a fault's siginfo and sigcontext say what happened: si_code, si_addr, trapno, cr2", () => {
+    const r = run("faults", { args: ["siginfo"] });
+    expect(r.status).toBe(exited(0));
+    const lines = r.out.split("\n");
+    expect(lines[0]).toBe(`sig ${SIGSEGV} code 1 addr 0x10 trapno 14 cr2 0x10`); // SEGV_MAPERR
+    const page = /^page (0x[0-9a-f]+)$/.exec(lines[2]!)?.[1];
+    expect(page, r.out).toBeDefined();
+    expect(lines[1]).toBe(`sig ${SIGSEGV} code 2 addr ${page} trapno 14 cr2 ${page}`); // SEGV_ACCERR
+    // FPE_INTDIV at the instruction; cr2 still the last page fault's, as Linux's thread.cr2 (qemu-i386 agrees on code, addr, cr2)
+    expect(lines[3]).toMatch(new RegExp(`^sig ${SIGFPE} code 1 addr 0x[0-9a-f]+ trapno 0 cr2 ${page}$`));
+  });
+
   it("SIGUSR1 through kill(getpid()) runs the handler and returns to the program", () => {
     const r = run("faults", { args: ["usr1"] });
     expect(r.status).toBe(exited(0));

@@ -57,6 +57,10 @@ export interface Proc {
   inManager: boolean;
   /** True when the task's keeper is a port of an interposer (Parent.wrap_keeper): exceptions reach the manager through it. */
   wrapped: boolean;
+  /** The synchronous signal of the process's last fault or trap and what its handler's frame tells (si_code, si_addr, trapno, err, cr2). */
+  fault?: { readonly sig: number; readonly code: number; readonly addr: number; readonly trapno: number; readonly err: number; readonly cr2: number };
+  /** The address of its last page fault (Linux's thread.cr2: what every later signal frame's cr2 shows). */
+  cr2?: number;
   /** Checkpointing (checkpoint.ts): set while the manager freezes its processes; a blocked call gives up and is restarted. */
   freezing?: boolean;
   /** Frozen: the registers the process resumes with (in the manager, or stopped running its own code). */

@@ -5,7 +5,7 @@
 // protocols (files through the file-system nester, memory through the memory manager, processes
 // itself), delivers pending signals, and replies with the new registers. The kernel knows nothing of Linux.
 // Above: the stack (impl/nesters/stack.ts). Below: sys-*.ts, exec.ts, proc-state.ts, libnest, libc.
-import { FLUKE_EXC_REPLY_SET_REGS, trapExcCode } from "../../../spec/kernel-api/x86.js";
+import { FLUKE_EXC_MSG_ADDR, FLUKE_EXC_REPLY_SET_REGS, trapExcCode } from "../../../spec/kernel-api/x86.js";
 import { spawnNative } from "../../kernel/native-host.js";
 import { invoke, must } from "../libc/client.js";
 import { keepRef, newRef, ok, type Nest, type NestEnv } from "../libnest/env.js";
@@ -19,7 +19,7 @@ import { execProgram } from "./exec.js";
 import { closeFile, type Remote } from "./files.js";
 import { ERRNO } from "./linux-errno.js";
 import { waitStatus } from "./linux-consts.js";
-import { SA, SIG, SIG_IGN, sigsetFirst } from "./linux-signals.js";
+import { SA, SI, SIG, SIG_IGN, sigsetFirst } from "./linux-signals.js";
 import { STOP_SERVER, deliverSignals, faultSignal } from "./signals.js";
 import { syscallLabel } from "./linux-syscalls.js";
 import { REG_NAMES, log, waitUntil, type PM, type Proc, type ProcmgrConfig, type Regs } from "./pm.js";
@@ -45,6 +45,18 @@ export const signalOfTrap = (vector: number): number => {
     case 7: case 16: case 19: return SIG.FPE; // #NM, #MF, #XM
     case 17: return SIG.BUS; // #AC
     default: return SIG.SEGV; // #GP, #PF, INTO, BOUND, int n without a gate
+  }
+};
+
+/** si_code of a trap's signal, as Linux's i386 trap handlers give it (SI_KERNEL for #GP and int n). */
+const trapSiCode = (vector: number): number => {
+  switch (vector) {
+    case 0: return SI.FPE_INTDIV;
+    case 3: return SI.KERNEL; // int3: SI_KERNEL on i386
+    case 1: return SI.TRAP_TRACE;
+    case 6: return SI.ILL_ILLOPC;
+    case 17: return SI.BUS_ADRALN;
+    default: return SI.KERNEL;
   }
 };
 
@@ -95,9 +107,13 @@ function* serveException(pm: PM, p: Proc, code: number, words: readonly number[]
       } else regs = { ...regs, eax: result >>> 0 };
     } else if ("regs" in result) regs = result.regs;
   } else if (code >= FAULT_BASE && code < TRAP_BASE) {
-    yield* faultSignal(p, SIG.SEGV);
+    // A page fault: si_addr and cr2 the address, SEGV_MAPERR where nothing is mapped, else SEGV_ACCERR.
+    const addr = (words[FLUKE_EXC_MSG_ADDR] ?? 0) >>> 0;
+    p.cr2 = addr;
+    yield* faultSignal(p, SIG.SEGV, { code: p.space.find(addr) === undefined ? SI.SEGV_MAPERR : SI.SEGV_ACCERR, addr, trapno: 14, err: 0, cr2: addr });
   } else if (code >= TRAP_BASE && code < TRAP_BASE + 256) {
-    yield* faultSignal(p, signalOfTrap(code - TRAP_BASE));
+    const vector = code - TRAP_BASE, sig = signalOfTrap(vector);
+    yield* faultSignal(p, sig, { code: trapSiCode(vector), addr: sig === SIG.SEGV || sig === SIG.TRAP ? 0 : regs.eip, trapno: vector, err: (words[FLUKE_EXC_MSG_ADDR] ?? 0) >>> 0, cr2: p.cr2 ?? 0 });
   } else {
     yield* faultSignal(p, SIG.SEGV); // an insanity of a Fluke call the guest made itself
   }

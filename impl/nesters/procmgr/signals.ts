@@ -31,7 +31,11 @@ export function* deliverSignals(pm: PM, p: Proc, regs: Regs): Nest<Regs | { exit
       if (d === "ignore" || d === "cont" || d === "stop") continue; // no job control (ours): stops are ignored
       return { exit: waitStatus.signaled(sig, d === "core") };
     }
-    const frame = buildSignalFrame({ regs, blocked: p.mask, sig, action, info: { signo: sig, code: SI.USER, pid: p.pid, uid: 0 } });
+    // A fault's own signal carries what the processor said (Linux's force_sig_fault); others are a sender's.
+    const ft = p.fault !== undefined && p.fault.sig === sig ? p.fault : undefined;
+    if (ft !== undefined) p.fault = undefined;
+    const info = ft === undefined ? { signo: sig, code: SI.USER, pid: p.pid, uid: 0 } : { signo: sig, code: ft.code, addr: ft.addr };
+    const frame = buildSignalFrame({ regs, blocked: p.mask, sig, action, info, ...(ft === undefined ? {} : { fault: { trapno: ft.trapno, err: ft.err, cr2: ft.cr2 } }) });
     if (!frame.ok || !(yield* p.space.write(frame.value.sp, frame.value.bytes))) return { exit: waitStatus.signaled(SIG.SEGV, true) };
     p.mask = handlerMask(p.mask, action, sig);
     p.actions[sig] = actionAfterDelivery(action);
@@ -41,7 +45,8 @@ export function* deliverSignals(pm: PM, p: Proc, regs: Regs): Nest<Regs | { exit
 }
 
 /** A synchronous signal from the guest's own fault: blocked or ignored, it kills (Linux's force_sig). */
-export function* faultSignal(p: Proc, sig: number): Nest<void> {
+export function* faultSignal(p: Proc, sig: number, fault?: Omit<NonNullable<Proc["fault"]>, "sig">): Nest<void> {
+  p.fault = fault === undefined ? undefined : { sig, ...fault };
   const a = p.actions[sig]!;
   if (a.handler === SIG_DFL || a.handler === SIG_IGN || sigsetHas(p.mask, sig)) {
     p.actions[sig] = { ...a, handler: SIG_DFL };

@@ -2,8 +2,8 @@
  * of NPAGES pages is mapped and protected PROT_NONE; the loop touches page (i * 7) mod NPAGES for i in
  * 0..N-1 (argv[1]); the SIGSEGV handler unprotects the faulting page and protects again the page it
  * unprotected last time, so exactly one page is accessible at a time and every access to another page
- * traps. The handler takes the faulting page from the loop (`target`, set before each access) rather than
- * from si_addr, which Fluke's process manager does not fill in yet; a fault elsewhere is reported. Each iteration writes a word into the touched page. Under Fluke this is a region-keeper
+ * traps. The handler takes the faulting page from si_addr, and checks it against the page the loop is
+ * about to touch (`target`); a fault elsewhere is reported. Each iteration writes a word into the touched page. Under Fluke this is a region-keeper
  * fault (the memory manager), a processor exception to the process manager, a signal frame, two
  * mprotect calls and a sigreturn. Prints "appel2 N faults F checksum C". Deterministic.
  * Above: impl/nesters/bench (programs.test.ts, bench-nesting.ts). Below: libc, the kernel. */
@@ -24,9 +24,9 @@ static volatile unsigned faults;
 static char *volatile target; /* the page the loop is about to touch */
 
 static void on_segv(int sig, siginfo_t *si, void *ctx) {
-  (void)sig; (void)si; (void)ctx;
-  char *page = target;
-  if (page == open_page || page < base || page >= base + NPAGES * PAGE) { static const char m[] = "appel2 FAIL stray fault\n"; write(1, m, sizeof m - 1); _exit(2); }
+  (void)sig; (void)ctx;
+  char *page = (char *)((uintptr_t)si->si_addr & ~(uintptr_t)(PAGE - 1));
+  if (si->si_code != SEGV_ACCERR || page != target || page == open_page || page < base || page >= base + NPAGES * PAGE) { static const char m[] = "appel2 FAIL stray fault\n"; write(1, m, sizeof m - 1); _exit(2); }
   if (mprotect(page, PAGE, PROT_READ | PROT_WRITE) != 0) _exit(3);
   if (open_page != NULL && mprotect(open_page, PAGE, PROT_NONE) != 0) _exit(4);
   open_page = page;

@@ -1,10 +1,13 @@
 // Processor faults and signals, one case per argv[1]; prints what it saw and ends as the case says.
+#define _GNU_SOURCE
 #include <errno.h>
 #include <setjmp.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <ucontext.h>
 #include <unistd.h>
 
 static sigjmp_buf env;
@@ -13,6 +16,14 @@ static volatile sig_atomic_t got;
 static void jump(int sig) { siglongjmp(env, sig); }
 static void leave(int sig) { _exit(40 + sig); }
 static void note(int sig) { got = sig; }
+
+/* SA_SIGINFO: what the kernel said about the fault, then jump back */
+static void info(int sig, siginfo_t *si, void *ucv) {
+  ucontext_t *uc = ucv;
+  printf("sig %d code %d addr %#lx trapno %ld cr2 %#lx\n", sig, si->si_code, (unsigned long)si->si_addr,
+         (long)uc->uc_mcontext.gregs[REG_TRAPNO], (unsigned long)uc->uc_mcontext.cr2);
+  siglongjmp(env, sig);
+}
 
 static void on(int sig, void (*h)(int)) {
   struct sigaction sa;
@@ -50,6 +61,22 @@ int main(int argc, char **argv) {
     int r = sigsetjmp(env, 1);
     if (r == 0) return 7 / zero;
     printf("caught %d\n", r);
+    return 0;
+  }
+  if (strcmp(c, "siginfo") == 0) {
+    /* an unmapped address (SEGV_MAPERR), a page made PROT_NONE (SEGV_ACCERR), a division (FPE_INTDIV at the instruction) */
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_sigaction = info;
+    sa.sa_flags = SA_SIGINFO;
+    sigemptyset(&sa.sa_mask);
+    if (sigaction(SIGSEGV, &sa, NULL) != 0 || sigaction(SIGFPE, &sa, NULL) != 0) return 99;
+    char *page = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (page == MAP_FAILED || mprotect(page, 4096, PROT_NONE) != 0) return 98;
+    if (sigsetjmp(env, 1) == 0) return *(volatile int *)0x10;
+    if (sigsetjmp(env, 1) == 0) return page[100];
+    printf("page %#lx\n", (unsigned long)(page + 100));
+    if (sigsetjmp(env, 1) == 0) return 7 / zero;
     return 0;
   }
   if (strcmp(c, "usr1") == 0) {
