@@ -137,7 +137,7 @@ const parse = (args: string[]): RunOptions | string => {
     }
     else if (a === "--nest" || a.startsWith("--nest=")) {
       const v = a.startsWith("--nest=") ? a.slice(7) : value();
-      if (v === null || v === "") return "--nest needs a list of nesters (null, tracer)";
+      if (v === null || v === "") return `--nest needs a list of nesters (${NESTER_NAMES.join(", ")})`;
       for (const n of v.split(",")) {
         if (!(NESTER_NAMES as readonly string[]).includes(n)) return `--nest: unknown nester '${n}' (known: ${NESTER_NAMES.join(", ")})`;
         o.nest.push(n as NesterName);
