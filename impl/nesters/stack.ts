@@ -149,8 +149,8 @@ export const runStack = (o: StackOptions): StackResult => {
   const ckpt: CheckpointerControl = {};
   let imaged = false;
   const onImage = (img: Image): void => {
+    o.checkpoint?.onImage(img); // a writer that throws leaves no image: the checkpointer reports it, the run goes on
     imaged = true;
-    o.checkpoint?.onImage(img);
   };
   const memBytes = o.memBytes ?? 512 * MiB;
   const pm: Child = {

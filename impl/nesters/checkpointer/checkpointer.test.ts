@@ -115,6 +115,22 @@ describe("a checkpoint that lets the run go on", () => {
   });
 });
 
+describe("a checkpoint that fails", () => {
+  it("is reported, and the run goes on to the same output", () => {
+    const job = cases[0]!.job;
+    const whole = plain(job);
+    const c = bufferConsole(Buffer.alloc(0));
+    const errors: string[] = [];
+    const r = runStack({
+      ...base(job, c.console), nest: ["checkpointer"],
+      checkpoint: { at: Math.floor(whole.time / 2), onImage: () => { throw new Error("no space left on the device"); }, onError: (m) => void errors.push(m) },
+    });
+    expect(errors).toEqual(["no space left on the device"]);
+    expect(r.checkpointed).toBe(false);
+    expect({ out: Buffer.concat(c.out).toString("latin1"), status: r.status }).toEqual({ out: whole.out, status: whole.status });
+  });
+});
+
 describe("bad images are refused", () => {
   let good: Buffer;
   beforeAll(() => {

@@ -94,8 +94,9 @@ export function* checkpointer(env: NestEnv, cfg: CheckpointerConfig): Nest<void>
       });
       if (cfg.then === "continue") yield* must(manager, Checkpoint.methods.thaw, {});
     } catch (e) {
+      // No image: whatever `then` says, the processes go on (thawing an unfrozen manager does nothing).
       cfg.onError((e as Error).message);
-      if (cfg.then === "continue") yield* invoke(manager, Checkpoint.methods.thaw, {});
+      yield* invoke(manager, Checkpoint.methods.thaw, {});
     } finally {
       busy = false;
     }
