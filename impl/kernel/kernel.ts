@@ -10,6 +10,7 @@ import {
   type FaultKind, type Outcome,
 } from "../../spec/kernel-api/common.js";
 import { CALLS_BY_NAME } from "../../spec/kernel-api/registry.js";
+import { IPC_MAX_SEND_WORDS } from "../../spec/kernel-api/ipc.js";
 import { deliverException, settleStep, whyNotRunnable } from "./exceptions.js";
 import { KERNEL_HANDLERS } from "./handlers.js";
 import { complete, KFault, KInsane, type KCompletion, type KCtx } from "./kctx.js";
@@ -116,8 +117,13 @@ export class Kernel {
   parse(call: KCall): KCall {
     const row = CALLS_BY_NAME.get(call.name);
     if (row === undefined) throw new KernelCallError(`unknown call ${call.name}`);
-    const r = row.args.safeParse(call.args);
+    // The message words of an IPC call are checked here in one loop rather than word by word by the
+    // schema (a file read passing a proxy carries thousands): the rest of the call goes through the
+    // schema, and words the loop does not accept go through it too, so errors are the schema's own.
+    const words = sendWordsOf(call.args);
+    const r = row.args.safeParse(words === null ? call.args : { ...call.args, ipc_params: { ...(call.args["ipc_params"] as object), send_words: [] } });
     if (!r.success) throw new KernelCallError(`bad arguments for ${call.name}: ${r.error.message}`);
+    if (words !== null) ((r.data as { ipc_params: { send_words: number[] } }).ipc_params).send_words = words.slice();
     return { name: call.name, args: r.data as Record<string, unknown> };
   }
 
@@ -180,3 +186,16 @@ export class Kernel {
     }
   }
 }
+
+/** An IPC call's send_words when they are all valid words within the limit (checked fast), else null. */
+const sendWordsOf = (args: Record<string, unknown>): number[] | null => {
+  const p = args["ipc_params"];
+  if (typeof p !== "object" || p === null) return null;
+  const w = (p as { send_words?: unknown }).send_words;
+  if (!Array.isArray(w) || w.length < 16 || w.length > IPC_MAX_SEND_WORDS) return null;
+  for (let i = 0; i < w.length; i++) {
+    const x: unknown = w[i];
+    if (typeof x !== "number" || !Number.isInteger(x) || x < 0 || x > 0xffff_ffff) return null;
+  }
+  return w as number[];
+};
