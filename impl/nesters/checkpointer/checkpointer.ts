@@ -11,8 +11,9 @@
 // Checkpoint and FileSystem protocols, checkpointer/files.ts, procmgr/checkpoint.ts (the other side).
 import { spawnNative } from "../../kernel/native-host.js";
 import { invoke, must } from "../libc/client.js";
-import { dropRef, keepRef, newRef, ok, type Nest, type NestEnv } from "../libnest/env.js";
+import { keepRef, newRef, ok, type Nest, type NestEnv } from "../libnest/env.js";
 import { spawnPooledChild } from "../libnest/ports.js";
+import { closeWindow, openWindow } from "../libnest/window.js";
 import { CHILD_AREA, CHILD_BASE, SPACE_BASE, SPACE_END } from "../libnest/spawn.js";
 import { FLUKE_PROT_ALL, FLUKE_PROT_READ } from "../../../spec/kernel-api/common.js";
 
@@ -127,22 +128,12 @@ export function* checkpointer(env: NestEnv, cfg: CheckpointerConfig): Nest<void>
     };
     /** Run `f` with a boot area of task `taskRef` (at `base` there) mapped here; its address here. */
     const withWindow = function* <T>(taskRef: number, base: number, f: (va: number) => Nest<T>): Nest<T> {
-      const region = yield* regionOver(taskRef, base, CHILD_AREA, FLUKE_PROT_ALL);
-      const ref = yield* newRef(env);
-      yield* ok("fluke_region_reference", { region, new_region_ref: ref });
-      const va = env.space.alloc(CHILD_AREA);
-      if (va === null) throw new Error("no room for a census window");
-      const mapping = env.alloc.alloc("mapping");
-      yield* ok("fluke_mapping_create", { new_mapping: mapping });
-      yield* ok("fluke_mapping_set_state", { mapping, state: { hash: 0, region_off: 0, start_va: va, size: CHILD_AREA, prot: FLUKE_PROT_ALL }, region_ref: ref, task_ref: env.self });
+      const w = yield* openWindow(env, taskRef, base, CHILD_AREA, FLUKE_PROT_ALL);
+      if (w === null) throw new Error("no room for a census window");
       try {
-        return yield* f(va);
+        return yield* f(w.va);
       } finally {
-        yield* ok("fluke_mapping_destroy", { mapping });
-        env.alloc.release("mapping", mapping);
-        env.space.release(va, CHILD_AREA);
-        yield* dropRef(env, ref);
-        yield* dropRegion(region);
+        yield* closeWindow(env, w);
       }
     };
     const threadsOut: Image["kernel"]["threads"] = [];

@@ -10,21 +10,11 @@ import type { ProxyCall } from "../libnest/proxy.js";
 import { MAX_FIELD_BYTES } from "../protocol/codec.js";
 import type { FileEntry } from "../protocol/checkpoint-image.js";
 import { FileDescription, FileSystem } from "../protocol/protocols.js";
+import { joinPath } from "../protocol/path.js";
 
 const S_IFMT = 0o170000, S_IFDIR = 0o040000, S_IFREG = 0o100000, S_IFLNK = 0o120000;
 const O_WRONLY = 1, O_RDWR = 2, O_CREAT = 0o100, O_TRUNC = 0o1000, O_APPEND = 0o2000;
 const ENOENT = 2, EEXIST = 17;
-
-/** An absolute, normalised path for `path` seen from `cwd`. */
-export const absolute = (cwd: string, path: string): string => {
-  const parts: string[] = [];
-  for (const seg of (path.startsWith("/") ? path : `${cwd}/${path}`).split("/")) {
-    if (seg === "" || seg === ".") continue;
-    if (seg === "..") parts.pop();
-    else parts.push(seg);
-  }
-  return "/" + parts.join("/");
-};
 
 /** The names a forwarded FileSystem request may have changed (none for reads). */
 export const changedNames = (c: ProxyCall): string[] => {
@@ -33,7 +23,7 @@ export const changedNames = (c: ProxyCall): string[] => {
   const f = m.req.decode(c.words, 1) as Record<string, unknown> | null;
   if (f === null) return [];
   const cwd = typeof f["cwd"] === "string" ? (f["cwd"] as string) : "/";
-  const at = (k: string): string => absolute(cwd, f[k] as string);
+  const at = (k: string): string => joinPath(cwd, f[k] as string);
   switch (m.name) {
     case "open": {
       const flags = f["flags"] as number;

@@ -11,8 +11,9 @@
 // Above: debugger.ts. Below: libnest (env, proxy's KeeperCall), the kernel's region and mapping calls.
 import { FLUKE_PROT_READ, FLUKE_PROT_WRITE, FLUKE_VM_MAX, FLUKE_VM_MIN } from "../../../spec/kernel-api/common.js";
 import { FLUKE_EXC_REPLY_SET_REGS, trapExcCode } from "../../../spec/kernel-api/x86.js";
-import { load, newRef, ok, store, sys, type Nest, type NestEnv } from "../libnest/env.js";
+import { load, store, type Nest, type NestEnv } from "../libnest/env.js";
 import type { KeeperCall } from "../libnest/proxy.js";
+import { moveWindow, openWindow, type TaskWindow } from "../libnest/window.js";
 
 const PAGE = 4096;
 const RW = FLUKE_PROT_READ | FLUKE_PROT_WRITE;
@@ -26,20 +27,11 @@ export class GuestMemory {
   words: readonly number[] = [];
   call: KeeperCall | null = null;
 
-  private constructor(readonly env: NestEnv, readonly region: number, readonly va: number) {}
+  private constructor(readonly env: NestEnv, readonly w: TaskWindow) {}
 
   static *create(env: NestEnv, taskRef: number): Nest<GuestMemory | null> {
-    const va = env.space.alloc(PAGE);
-    if (va === null) return null;
-    const region = env.alloc.alloc("region");
-    yield* ok("fluke_region_create", { new_region: region });
-    yield* ok("fluke_region_set_state", { region, state: { hash: 0, start_va: FLUKE_VM_MIN, size: PAGE, prot: RW }, task_ref: taskRef, keeper_ref: 0 });
-    const regionRef = yield* newRef(env);
-    yield* ok("fluke_region_reference", { region, new_region_ref: regionRef });
-    const mapping = env.alloc.alloc("mapping");
-    yield* ok("fluke_mapping_create", { new_mapping: mapping });
-    yield* ok("fluke_mapping_set_state", { mapping, state: { hash: 0, region_off: 0, start_va: va, size: PAGE, prot: RW }, region_ref: regionRef, task_ref: env.self });
-    return new GuestMemory(env, region, va);
+    const w = yield* openWindow(env, taskRef, FLUKE_VM_MIN, PAGE, RW);
+    return w === null ? null : new GuestMemory(env, w);
   }
 
   /** A system call on the stopped thread's behalf; its result (eax), or null when the keeper did not answer with registers. */
@@ -71,20 +63,19 @@ export class GuestMemory {
   private *at(addr: number): Nest<boolean> {
     const page = addr - (addr % PAGE);
     if (page === this.page) return true;
-    const o = yield* sys("fluke_region_set_state", { region: this.region, state: { hash: 0, start_va: page, size: PAGE, prot: RW }, task_ref: 0, keeper_ref: 0 });
-    if (o.kind !== "return" || o.rc !== "SUCCESS") return false;
+    if (!(yield* moveWindow(this.w, page))) return false;
     this.page = page;
     return true;
   }
 
   private *loadPage(addr: number, n: number): Nest<Uint8Array | null> {
     if (!(yield* this.at(addr))) return null;
-    return load(this.env, this.va + (addr % PAGE), n);
+    return load(this.env, this.w.va + (addr % PAGE), n);
   }
 
   private *storePage(addr: number, bytes: Uint8Array): Nest<boolean> {
     if (!(yield* this.at(addr))) return false;
-    return store(this.env, this.va + (addr % PAGE), bytes);
+    return store(this.env, this.w.va + (addr % PAGE), bytes);
   }
 
   /** Bytes at `addr` (fewer if the range stops being readable); null if none can be read. */

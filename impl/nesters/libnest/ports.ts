@@ -5,7 +5,7 @@
 import { FLUKE_PROT_ALL } from "../../../spec/kernel-api/common.js";
 import { must } from "../libc/client.js";
 import { Memory } from "../protocol/protocols.js";
-import { newRef, ok, type Nest, type NestEnv } from "./env.js";
+import { dropRef, newRef, ok, type Nest, type NestEnv } from "./env.js";
 import { CHILD_AREA, spawnNativeChild, type NativeChild } from "./spawn.js";
 
 export interface PortSet {
@@ -13,6 +13,8 @@ export interface PortSet {
   readonly pset: number;
   /** A new port in the set with `alias`. */
   newPort(alias: number): Nest<number>;
+  /** Drop the nester's reference to the set once no more ports will be made in it (the set stays). */
+  release(): Nest<void>;
 }
 
 export function* newPortSet(env: NestEnv): Nest<PortSet> {
@@ -27,6 +29,9 @@ export function* newPortSet(env: NestEnv): Nest<PortSet> {
       yield* ok("fluke_port_create", { new_port: port });
       yield* ok("fluke_port_set_state", { port, state: { hash: 0, alias }, pset_ref: psetRef });
       return port;
+    },
+    *release(): Nest<void> {
+      yield* dropRef(env, psetRef);
     },
   };
 }

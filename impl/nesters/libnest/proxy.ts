@@ -17,6 +17,7 @@ import { spawnNative } from "../../kernel/native-host.js";
 import { STATUS_BADMSG, methodById, type Method, type RefKind } from "../protocol/define.js";
 import { NestError, dropRef, keepRef, newRef, ok, sys, type Nest, type NestEnv } from "./env.js";
 import { serve, type Meta, type Reply } from "./serve.js";
+import { newPortSet, refTo, type PortSet } from "./ports.js";
 import { invoke } from "../libc/client.js";
 import { Parent } from "../protocol/protocols.js";
 
@@ -66,8 +67,7 @@ const REPLY_SLOTS = 3;
 export class Proxy {
   readonly ports = new Map<number, ProxyPort>();
   private nextAlias = 1;
-  private pset = 0;
-  private psetRef = 0;
+  private set: PortSet | null = null;
   private slots: number[] = [];
 
   constructor(readonly env: NestEnv, readonly opts: ProxyOptions = {}) {}
@@ -75,30 +75,28 @@ export class Proxy {
   /** Create the port set of the proxy ports (before wrap). */
   *start(): Nest<void> {
     const env = this.env;
-    this.pset = env.alloc.alloc("pset");
-    yield* ok("fluke_pset_create", { new_pset: this.pset });
-    this.psetRef = yield* newRef(env);
-    yield* ok("fluke_pset_reference", { pset: this.pset, new_pset_ref: this.psetRef });
+    this.set = yield* newPortSet(env);
     for (let i = 0; i < REPLY_SLOTS; i++) this.slots.push(yield* newRef(env));
+  }
+
+  private started(): PortSet {
+    if (this.set === null) throw new Error(`${this.env.name}: proxy used before start()`);
+    return this.set;
   }
 
   /** A proxy port for the port behind `target` (a reference the proxy now owns); returns the entry and a new reference to the proxy port. */
   *wrap(target: number, kind: RefKind): Nest<{ entry: ProxyPort; ref: number }> {
     const env = this.env;
     const alias = this.nextAlias++;
-    const port = env.alloc.alloc("port");
-    yield* ok("fluke_port_create", { new_port: port });
-    yield* ok("fluke_port_set_state", { port, state: { hash: 0, alias }, pset_ref: this.psetRef });
+    const port = yield* this.started().newPort(alias);
     const entry: ProxyPort = { alias, kind, target, port, label: `${kind}#${alias}` };
     this.ports.set(alias, entry);
-    const ref = yield* newRef(env);
-    yield* ok("fluke_port_reference", { port, new_port_ref: ref });
-    return { entry, ref };
+    return { entry, ref: yield* refTo(env, port) };
   }
 
   /** Serve the proxy ports in this thread until the system ends. */
   *serve(): Nest<void> {
-    yield* serve(this.env, this.pset, (w, meta) => this.handle(w, meta), 3);
+    yield* serve(this.env, this.started().pset, (w, meta) => this.handle(w, meta), 3);
   }
 
   *handle(words: readonly number[], meta: Meta): Nest<Reply> {
@@ -192,16 +190,10 @@ export interface KeeperProxyHooks {
  * serving (the process is gone). Returns a new reference to the proxy port.
  */
 export function* spawnKeeperProxy(env: NestEnv, keeper: number, label: string, hooks: KeeperProxyHooks = {}): Nest<number> {
-  const pset = env.alloc.alloc("pset");
-  yield* ok("fluke_pset_create", { new_pset: pset });
-  const psetRef = yield* newRef(env);
-  yield* ok("fluke_pset_reference", { pset, new_pset_ref: psetRef });
-  const port = env.alloc.alloc("port");
-  yield* ok("fluke_port_create", { new_port: port });
-  yield* ok("fluke_port_set_state", { port, state: { hash: 0, alias: 1 }, pset_ref: psetRef });
-  yield* dropRef(env, psetRef);
-  const ref = yield* newRef(env);
-  yield* ok("fluke_port_reference", { port, new_port_ref: ref });
+  const { pset, newPort, release } = yield* newPortSet(env);
+  const port = yield* newPort(1);
+  yield* release();
+  const ref = yield* refTo(env, port);
   function* call(words: readonly number[]): Nest<number[]> {
     const o = yield* sys("fluke_ipc_call", {
       destination: keeper,

@@ -9,6 +9,7 @@ import { dropRef, newRef, ok } from "../libnest/env.js";
 import { invoke, must } from "../libc/client.js";
 import { Memory, Parent } from "../protocol/protocols.js";
 import { GuestSpace } from "./guest-mem.js";
+import { newPortSet, refTo } from "../libnest/ports.js";
 import { closeFile, holdFile } from "./files.js";
 import { SIG, SIG_DFL, SIG_IGN, SIGACTION_DEFAULT, SIGSET_EMPTY, defaultAction, sigsetAdd } from "./linux-signals.js";
 import { broadcast, newActions, type PM, type Proc, type Regs } from "./pm.js";
@@ -27,16 +28,10 @@ export function* newProcess(pm: PM, parent: Proc | null): Nest<Proc> {
   yield* ok("fluke_task_create", { new_task: task });
   const taskRef = yield* newRef(env);
   yield* ok("fluke_task_reference", { task, new_task_ref: taskRef });
-  const pset = env.alloc.alloc("pset");
-  yield* ok("fluke_pset_create", { new_pset: pset });
-  const psetRef = yield* newRef(env);
-  yield* ok("fluke_pset_reference", { pset, new_pset_ref: psetRef });
-  const keeperPort = env.alloc.alloc("port");
-  yield* ok("fluke_port_create", { new_port: keeperPort });
-  yield* ok("fluke_port_set_state", { port: keeperPort, state: { hash: 0, alias: pid }, pset_ref: psetRef });
-  yield* dropRef(env, psetRef);
-  const portRef = yield* newRef(env);
-  yield* ok("fluke_port_reference", { port: keeperPort, new_port_ref: portRef });
+  const { pset, newPort, release } = yield* newPortSet(env);
+  const keeperPort = yield* newPort(pid);
+  yield* release();
+  const portRef = yield* refTo(env, keeperPort);
   // An interposer above (the tracer) may want the exception traffic: it gets the keeper port and the
   // task, and answers with the port to install instead; a parent that does not interpose says ENOSYS
   // (asked once: after a refusal the manager's own port is installed directly).

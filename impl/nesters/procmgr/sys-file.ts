@@ -4,6 +4,7 @@
 // Stat results are packed in the i386 layouts (linux-structs.ts); ioctl knows the console's terminal
 // calls and answers ENOTTY elsewhere.
 // Above: procmgr.ts through the SYSCALLS table. Below: files.ts, the FileSystem/FileDescription protocols.
+import { joinPath } from "../protocol/path.js";
 import { invoke } from "../libc/client.js";
 import { dropRef, newRef, type Nest } from "../libnest/env.js";
 import type { MessageOf } from "../protocol/codec.js";
@@ -54,17 +55,6 @@ const baseDir = (c: SysCtx, dirfd: number, path: string): string | number => {
   if (f === null) return -ERRNO.EBADF;
   if (f.kind !== "remote" || !f.isDir) return -ERRNO.ENOTDIR;
   return f.path;
-};
-
-/** Join a directory and a name lexically (the name is absolute or relative to dir). */
-export const joinPath = (dir: string, path: string): string => {
-  const parts: string[] = [];
-  for (const x of (path.startsWith("/") ? path : `${dir}/${path}`).split("/")) {
-    if (x === "" || x === ".") continue;
-    if (x === "..") parts.pop();
-    else parts.push(x);
-  }
-  return "/" + parts.join("/");
 };
 
 /** (dir, path) of a path argument with a dirfd, or -errno. */

@@ -12,7 +12,8 @@
 // Above: the stack (impl/nesters/stack.ts). Below: libnest (interpose, proxy), procmgr's Linux tables.
 import { FLUKE_PROT_READ, FLUKE_VM_MAX, FLUKE_VM_MIN, FAULT_KINDS } from "../../../spec/kernel-api/common.js";
 import { FLUKE_EXC_REPLY_SET_REGS, trapExcCode } from "../../../spec/kernel-api/x86.js";
-import { load, newRef, ok, sys, type Nest, type NestEnv } from "../libnest/env.js";
+import { load, type Nest, type NestEnv } from "../libnest/env.js";
+import { moveWindow, openWindow, type TaskWindow } from "../libnest/window.js";
 import type { KeeperExchange, ProxyCall } from "../libnest/proxy.js";
 import { interpose } from "../libnest/interpose.js";
 import { errnoName } from "../procmgr/linux-errno.js";
@@ -69,23 +70,14 @@ const protocolEvent = (c: ProxyCall): TraceEvent => {
   };
 };
 
-/** Reads of a guest task's memory through a window of the tracer (a region over the task, mapped at `va`). */
+/** Reads of a guest task's memory through a window of the tracer (libnest/window.ts), moved to the page wanted. */
 class GuestWindow {
   private page = -1;
-  constructor(readonly env: NestEnv, readonly region: number, readonly va: number) {}
+  constructor(readonly env: NestEnv, readonly w: TaskWindow) {}
 
   static *create(env: NestEnv, taskRef: number): Nest<GuestWindow | null> {
-    const va = env.space.alloc(WINDOW);
-    if (va === null) return null;
-    const region = env.alloc.alloc("region");
-    yield* ok("fluke_region_create", { new_region: region });
-    yield* ok("fluke_region_set_state", { region, state: { hash: 0, start_va: FLUKE_VM_MIN, size: WINDOW, prot: FLUKE_PROT_READ }, task_ref: taskRef, keeper_ref: 0 });
-    const regionRef = yield* newRef(env);
-    yield* ok("fluke_region_reference", { region, new_region_ref: regionRef });
-    const mapping = env.alloc.alloc("mapping");
-    yield* ok("fluke_mapping_create", { new_mapping: mapping });
-    yield* ok("fluke_mapping_set_state", { mapping, state: { hash: 0, region_off: 0, start_va: va, size: WINDOW, prot: FLUKE_PROT_READ }, region_ref: regionRef, task_ref: env.self });
-    return new GuestWindow(env, region, va);
+    const w = yield* openWindow(env, taskRef, FLUKE_VM_MIN, WINDOW, FLUKE_PROT_READ);
+    return w === null ? null : new GuestWindow(env, w);
   }
 
   /** Up to `len` bytes of the guest at `addr` (fewer at the window's end); null when not readable now. */
@@ -93,12 +85,11 @@ class GuestWindow {
     if (addr < FLUKE_VM_MIN || addr >= FLUKE_VM_MAX) return null;
     const page = Math.min(Math.floor(addr / PAGE) * PAGE, FLUKE_VM_MAX - WINDOW);
     if (page !== this.page) {
-      const o = yield* sys("fluke_region_set_state", { region: this.region, state: { hash: 0, start_va: page, size: WINDOW, prot: FLUKE_PROT_READ }, task_ref: 0, keeper_ref: 0 });
-      if (o.kind !== "return" || o.rc !== "SUCCESS") return null;
+      if (!(yield* moveWindow(this.w, page))) return null;
       this.page = page;
     }
     const off = addr - page;
-    return load(this.env, this.va + off, Math.min(len, WINDOW - off));
+    return load(this.env, this.w.va + off, Math.min(len, WINDOW - off));
   }
 }
 
